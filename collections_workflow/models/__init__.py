@@ -1,0 +1,3 @@
+from . import collection_staff
+from . import res_partner
+from . import account_move

@@ -1,0 +1,54 @@
+import { registry } from "@web/core/registry";
+import { stepUtils } from "@web_tour/tour_utils";
+
+registry.category("web_tour.tours").add("collections_workflow_advisor_tour", {
+    url: "/odoo",
+    steps: () => [
+        stepUtils.showAppsMenuItem(),
+        {
+            content: "Open Invoicing",
+            trigger: '.o_app[data-menu-xmlid="account.menu_finance"]',
+            run: "click",
+        },
+        {
+            content: "Open the Collections menu",
+            trigger: '.o_main_navbar [data-menu-xmlid="collections_workflow.collections_workflow_menu_root"]',
+            run: "click",
+        },
+        {
+            content: "Open my customers",
+            trigger: '.dropdown-item[data-menu-xmlid="collections_workflow.res_partner_menu_collections"]',
+            run: "click",
+        },
+        {
+            content: "Only my customer is listed",
+            trigger: ".o_list_view .o_data_row:only-child:contains(Comercial Andes SpA)",
+        },
+        {
+            content: "Open the customer",
+            trigger: ".o_data_row .o_data_cell:contains(Comercial Andes SpA)",
+            run: "click",
+        },
+        {
+            content: "Open the Collections tab",
+            trigger: ".o_notebook .nav-link:contains(Collections)",
+            run: "click",
+        },
+        {
+            content: "The advisor is shown",
+            trigger: ".o_field_widget[name=collection_advisor_id]:contains(Bruno Soto)",
+        },
+        {
+            content: "One click to call the advisor",
+            trigger: '.o_field_widget[name=collection_advisor_phone] a[href="tel:+56961234501"]',
+        },
+        {
+            content: "One click to write to the advisor",
+            trigger: '.o_field_widget[name=collection_advisor_email] a[href^="mailto:bruno@example.com"]',
+        },
+        {
+            content: "One click to chat on WhatsApp",
+            trigger: '.o_field_widget[name=collection_advisor_whatsapp_url] a[href^="https://wa.me/56961234511?text="]',
+        },
+    ],
+});

@@ -1,0 +1,252 @@
+# Copyright 2026 collections_workflow contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
+import io
+
+import openpyxl
+
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common import CollectionsCommon
+
+HEADER = (
+    "name,reference,vat,email,phone,city,country,"
+    "advisor first name,advisor last name,advisor phone,"
+    "supervisor first name,supervisor last name"
+)
+GOOD_ROWS = [
+    "Ferretería Prueba Norte Ltda.,TST-0001,76111111-1,pagos@elroble.example.com,"
+    "+56 2 2345 6701,Santiago,CL,Valentina,Soto,9 6123 4601,Carolina,Fuentes",
+    "Agrícola Prueba Sur S.A.,TST-0002,76222222-2,,+56 2 2345 6702,Talca,Chile,"
+    "Matías,Muñoz,9 6123 4602,Carolina,Fuentes",
+    "Camila Prueba,TST-0003,,camila@example.com,,Temuco,,Valentina,Soto,9 6123 4601,"
+    "Carolina,Fuentes",
+]
+
+
+def csv_file(*rows, header=HEADER, encoding="utf-8"):
+    return "\n".join([header, *rows]).encode(encoding)
+
+
+@tagged("post_install", "-at_install")
+class TestPortfolioImport(CollectionsCommon):
+    def _wizard(self, content, file_name="clientes.csv"):
+        return (
+            self.env["res.partner.collection.import"]
+            .with_user(self.user_manager)
+            .create({"file": base64.b64encode(content), "file_name": file_name})
+        )
+
+    def _preview(self, content, file_name="clientes.csv"):
+        wizard = self._wizard(content, file_name)
+        wizard.action_preview()
+        return wizard
+
+    def _counts(self):
+        return (
+            self.env["res.partner"].with_context(active_test=False).search_count([]),
+            self.env["collection.staff"].with_context(active_test=False).search_count([]),
+        )
+
+    def test_preview_writes_nothing(self):
+        before = self._counts()
+        wizard = self._preview(csv_file(*GOOD_ROWS))
+        self.assertEqual(self._counts(), before)
+        self.assertEqual((wizard.create_count, wizard.update_count, wizard.refuse_count), (3, 0, 0))
+        self.assertEqual(wizard.staff_create_count, 3, "Valentina, Matías and Carolina")
+        self.assertEqual(wizard.line_ids.mapped("line_number"), [2, 3, 4])
+        self.assertEqual(wizard.line_ids[0].advisor_name, "Valentina Soto")
+        self.assertEqual(wizard.line_ids[0].supervisor_name, "Carolina Fuentes")
+
+    def test_import_creates_customers_advisors_supervisors(self):
+        wizard = self._preview(csv_file(*GOOD_ROWS))
+        action = wizard.action_import()
+        partners = self.env["res.partner"].search(action["domain"])
+        self.assertEqual(len(partners), 3)
+        roble = partners.filtered(lambda p: p.ref == "TST-0001")
+        self.assertEqual(roble.name, "Ferretería Prueba Norte Ltda.")
+        self.assertEqual(roble.vat, "76111111-1")
+        self.assertEqual(roble.country_id, self.env.ref("base.cl"))
+        self.assertEqual(roble.collection_advisor_id.name, "Valentina Soto")
+        self.assertEqual(roble.collection_advisor_id.phone, "+56961234601")
+        self.assertEqual(roble.collection_supervisor_id.name, "Carolina Fuentes")
+        self.assertEqual(roble.collection_supervisor_id.role, "supervisor")
+        valle = partners.filtered(lambda p: p.ref == "TST-0002")
+        self.assertEqual(valle.country_id, self.env.ref("base.cl"), "country by name")
+        self.assertEqual(valle.collection_advisor_id.name, "Matías Muñoz")
+        camila = partners.filtered(lambda p: p.ref == "TST-0003")
+        self.assertEqual(camila.collection_advisor_id, roble.collection_advisor_id)
+        self.assertFalse(camila.is_company)
+        self.assertEqual(
+            self.Staff.search_count([("last_name", "=", "Soto"), ("first_name", "=", "Valentina")]),
+            1,
+        )
+
+    def test_spanish_headers_in_xlsx(self):
+        workbook = openpyxl.Workbook()
+        sheet = workbook.active
+        sheet.append(
+            [
+                "Razón Social",
+                "Código",
+                "RUT",
+                "Teléfono",
+                "Nombre Asesor",
+                "Apellido Asesor",
+                "Teléfono Asesor",
+                "Nombre Supervisor",
+                "Apellido Supervisor",
+            ]
+        )
+        sheet.append(
+            [
+                "Textil Prueba SpA",
+                "TST-0100",
+                "76333333-3",
+                "+56 2 2345 6703",
+                "Bruno",
+                "Soto",
+                "+56 9 6123 4501",
+                "Ana",
+                "Pérez",
+            ]
+        )
+        sheet.append(["Hotel Prueba S.A.", "TST101", None, None, "bruno", "SOTO", None, None, None])
+        content = io.BytesIO()
+        workbook.save(content)
+        wizard = self._preview(content.getvalue(), "cartera.xlsx")
+        self.assertEqual((wizard.create_count, wizard.refuse_count), (2, 0))
+        self.assertEqual(wizard.staff_create_count, 0, "Bruno and Ana already exist")
+        wizard.action_import()
+        hotel = self.env["res.partner"].search([("ref", "=", "TST101")])
+        self.assertEqual(hotel.collection_advisor_id, self.bruno, "matched ignoring case")
+        self.assertEqual(
+            self.env["res.partner"].search([("ref", "=", "TST-0100")]).collection_supervisor_id,
+            self.ana,
+        )
+
+    def test_file_without_advisor_columns(self):
+        content = csv_file(
+            "Panadería Prueba SpA,TST-0200,76444444-4,,,Santiago,CL",
+            header="name,reference,vat,email,phone,city,country",
+        )
+        staff_before = self._counts()[1]
+        wizard = self._preview(content)
+        self.assertEqual((wizard.create_count, wizard.staff_create_count), (1, 0))
+        wizard.action_import()
+        partner = self.env["res.partner"].search([("ref", "=", "TST-0200")])
+        self.assertEqual(partner.name, "Panadería Prueba SpA")
+        self.assertEqual(partner.customer_rank, 1)
+        self.assertFalse(partner.collection_advisor_id)
+        self.assertEqual(self._counts()[1], staff_before)
+
+    def test_updates_existing_customers_by_reference_and_vat(self):
+        self.customer_none.write({"ref": "TST-0001"})
+        by_vat = self.env["res.partner"].create(
+            {"name": "Agrícola Prueba Sur", "vat": "76222222-2", "is_company": True}
+        )
+        wizard = self._preview(csv_file(*GOOD_ROWS))
+        self.assertEqual((wizard.create_count, wizard.update_count), (1, 2))
+        updated = wizard.line_ids.filtered(lambda line: line.action == "update")
+        self.assertEqual(updated.partner_id, self.customer_none | by_vat)
+        wizard.action_import()
+        self.assertEqual(self.customer_none.name, "Ferretería Prueba Norte Ltda.")
+        self.assertEqual(self.customer_none.collection_advisor_id.name, "Valentina Soto")
+        self.assertEqual(by_vat.collection_advisor_id.name, "Matías Muñoz")
+
+    def test_existing_advisor_gets_file_phone_and_team(self):
+        self.customer_bruno.ref = "TST-ANDES"
+        row = "Comercial Andes SpA,TST-ANDES,,,,,,Bruno,Soto,+56 9 6123 4777,Diego,Rojas"
+        wizard = self._preview(csv_file(row))
+        self.assertEqual((wizard.update_count, wizard.staff_create_count), (1, 0))
+        wizard.action_import()
+        self.assertEqual(self.bruno.phone, "+56961234777")
+        self.assertEqual(self.bruno.supervisor_id, self.diego)
+        self.assertEqual(self.customer_bruno.collection_supervisor_id, self.diego)
+
+    def _assert_refused(self, content, *messages, file_name="clientes.csv"):
+        before = self._counts()
+        wizard = self._preview(content, file_name)
+        refused = wizard.line_ids.filtered(lambda line: line.action == "refuse")
+        self.assertTrue(refused)
+        text = "\n".join(refused.mapped("message"))
+        for message in messages:
+            self.assertIn(message, text)
+        with self.assertRaisesRegex(UserError, "nothing was imported"):
+            wizard.action_import()
+        self.assertEqual(self._counts(), before, "an error anywhere writes nothing")
+        return wizard
+
+    def test_bad_phone_refused_with_line_and_column(self):
+        bad = GOOD_ROWS[1].replace("9 6123 4602", "12345")
+        wizard = self._assert_refused(
+            csv_file(GOOD_ROWS[0], bad, GOOD_ROWS[2]),
+            "Line 3, column Advisor Phone: the number 12345 is not valid",
+        )
+        self.assertEqual((wizard.create_count, wizard.refuse_count), (2, 1))
+
+    def test_missing_name_refused(self):
+        self._assert_refused(
+            csv_file(GOOD_ROWS[0], ",TST-0009,,,,,,,,,,"),
+            "Line 3, column Name: the customer name is missing.",
+        )
+
+    def test_duplicate_rows_refused(self):
+        self._assert_refused(
+            csv_file(GOOD_ROWS[0], GOOD_ROWS[1], GOOD_ROWS[0]),
+            "Line 4: the same customer is already on line 2.",
+        )
+
+    def test_incomplete_advisor_and_unknown_country_refused(self):
+        self._assert_refused(
+            csv_file(
+                "Café Prueba,PE-1,,,,,Narnia,,,,,",
+                "Textiles Prueba,PE-2,,,,,PE,Lucía,,912 345 601,,",
+            ),
+            "Line 2, column Country: unknown country Narnia.",
+            "Line 3, column Advisor Last Name: the advisor needs a first and a last name.",
+        )
+
+    def test_unknown_encoding_refused(self):
+        content = csv_file(*GOOD_ROWS).decode().encode("utf-16-le")
+        with self.assertRaisesRegex(UserError, "encoding is not recognised"):
+            self._preview(content)
+
+    def test_latin_american_excel_csv(self):
+        content = csv_file(
+            *(row.replace(",", ";") for row in GOOD_ROWS),
+            header=HEADER.replace(",", ";"),
+            encoding="cp1252",
+        )
+        wizard = self._preview(content)
+        self.assertEqual((wizard.create_count, wizard.refuse_count), (3, 0))
+        self.assertEqual(wizard.line_ids[1].name, "Agrícola Prueba Sur S.A.")
+
+    def test_empty_and_broken_files_refused(self):
+        for content, name in (
+            (b"", "vacio.csv"),
+            (HEADER.encode(), "solo_encabezado.csv"),
+            (b"PK\x03\x04 not really a workbook", "roto.xlsx"),
+            (b"foo,bar\n1,2", "sin_nombre.csv"),
+        ):
+            with self.subTest(name=name), self.assertRaises(UserError):
+                self._preview(content, name)
+
+    def test_unknown_columns_are_reported_and_ignored(self):
+        wizard = self._preview(csv_file("Librería Prueba,TST-7", header="name,reference,notes"))
+        self.assertEqual(wizard.ignored_columns, "notes")
+        self.assertEqual(wizard.create_count, 1)
+
+    def test_fifty_thousand_rows(self):
+        rows = [
+            f"Cliente {index:05d} SpA,R{index:05d},,,,,CL,Asesor{index % 40},Apellido,"
+            f"9 6123 {4000 + index % 40:04d},Super{index % 3},Visor"
+            for index in range(50000)
+        ]
+        before = self._counts()
+        wizard = self._preview(csv_file(*rows))
+        self.assertEqual((wizard.create_count, wizard.refuse_count), (50000, 0))
+        self.assertEqual(wizard.staff_create_count, 43)
+        self.assertEqual(len(wizard.line_ids), 50000)
+        self.assertEqual(self._counts(), before)

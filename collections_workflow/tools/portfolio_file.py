@@ -1,0 +1,338 @@
+"""Read and check a customer portfolio file (CSV or XLSX) before anything is written.
+
+The customer columns come first; the advisor and supervisor columns, when present, come
+last. Headers are recognised in English or Spanish, with or without accents.
+
+Problems are returned as :class:`Issue` objects (a code, a line, a column and parameters)
+rather than as sentences, so that the Odoo wizard can word them in the user's language.
+"""
+
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+
+# canonical column -> accepted headers, already normalised (see normalize_header)
+COLUMNS = {
+    "name": (
+        "name",
+        "customer",
+        "customer name",
+        "nombre",
+        "cliente",
+        "nombre cliente",
+        "nombre del cliente",
+        "razon social",
+    ),
+    "ref": (
+        "reference",
+        "ref",
+        "customer reference",
+        "code",
+        "customer code",
+        "referencia",
+        "codigo",
+        "codigo cliente",
+        "codigo del cliente",
+    ),
+    "vat": (
+        "vat",
+        "tax id",
+        "rut",
+        "ruc",
+        "rfc",
+        "nit",
+        "nif",
+        "identificacion fiscal",
+    ),
+    "email": ("email", "e-mail", "correo", "correo electronico"),
+    "phone": ("phone", "telephone", "telefono"),
+    "street": ("street", "address", "calle", "direccion"),
+    "city": ("city", "ciudad"),
+    "country": ("country", "country code", "pais", "codigo pais"),
+    "advisor_first_name": (
+        "advisor first name",
+        "nombre asesor",
+        "nombre del asesor",
+        "asesor nombre",
+    ),
+    "advisor_last_name": (
+        "advisor last name",
+        "apellido asesor",
+        "apellido del asesor",
+        "asesor apellido",
+    ),
+    "advisor_phone": (
+        "advisor phone",
+        "telefono asesor",
+        "telefono del asesor",
+        "asesor telefono",
+    ),
+    "advisor_whatsapp": ("advisor whatsapp", "whatsapp asesor", "whatsapp del asesor"),
+    "advisor_email": ("advisor email", "correo asesor", "correo del asesor"),
+    "supervisor_first_name": (
+        "supervisor first name",
+        "nombre supervisor",
+        "nombre del supervisor",
+        "supervisor nombre",
+    ),
+    "supervisor_last_name": (
+        "supervisor last name",
+        "apellido supervisor",
+        "apellido del supervisor",
+        "supervisor apellido",
+    ),
+}
+ADVISOR_COLUMNS = (
+    "advisor_first_name",
+    "advisor_last_name",
+    "advisor_phone",
+    "advisor_whatsapp",
+    "advisor_email",
+)
+SUPERVISOR_COLUMNS = ("supervisor_first_name", "supervisor_last_name")
+PHONE_COLUMNS = ("phone", "advisor_phone", "advisor_whatsapp")
+_HEADER_TO_COLUMN = {alias: column for column, aliases in COLUMNS.items() for alias in aliases}
+_SPACES = re.compile(r"[\s_]+")
+
+
+@dataclass(frozen=True)
+class Issue:
+    """Why a file or a row is refused; ``line`` is the line in the file (1 = header)."""
+
+    code: str
+    line: int = 0
+    column: str = ""
+    params: tuple = ()
+
+
+class PortfolioFileError(ValueError):
+    """The file as a whole cannot be read; ``issue`` says why."""
+
+    def __init__(self, issue):
+        super().__init__(issue.code)
+        self.issue = issue
+
+
+@dataclass
+class Row:
+    line: int
+    values: dict
+    issues: list = field(default_factory=list)
+
+    @property
+    def key(self):
+        """What identifies the customer within the file: reference, VAT, or name."""
+        for column in ("ref", "vat"):
+            if self.values.get(column):
+                return (column, self.values[column].casefold())
+        return ("name", (self.values.get("name") or "").casefold())
+
+    @property
+    def advisor_key(self):
+        return _person_key(self.values, "advisor")
+
+    @property
+    def supervisor_key(self):
+        return _person_key(self.values, "supervisor")
+
+
+@dataclass
+class Portfolio:
+    columns: dict  # canonical column -> header as written in the file
+    ignored_headers: list
+    rows: list
+
+    @property
+    def has_advisor_columns(self):
+        return any(column in self.columns for column in ADVISOR_COLUMNS)
+
+
+def _person_key(values, role):
+    first = values.get(f"{role}_first_name") or ""
+    last = values.get(f"{role}_last_name") or ""
+    if not (first and last):
+        return None
+    return (first.casefold(), last.casefold())
+
+
+def normalize_header(header):
+    """Lower-case, strip accents and collapse spaces and underscores."""
+    text = unicodedata.normalize("NFKD", str(header or ""))
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    return _SPACES.sub(" ", text).strip().casefold()
+
+
+def normalize_key(text):
+    """A comparison key for names and countries: see :func:`normalize_header`."""
+    return normalize_header(text)
+
+
+def _decode(content):
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return content.decode("utf-16")
+    if content.startswith(b"\xef\xbb\xbf"):
+        return content[3:].decode("utf-8")
+    if b"\x00" in content:
+        raise UnicodeDecodeError("unknown", content, 0, 1, "NUL byte")
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        # Excel in Latin America saves "CSV" in Windows-1252; decoding it strictly
+        # still refuses bytes that mean nothing there.
+        return content.decode("cp1252")
+
+
+def _read_csv(content):
+    try:
+        text = _decode(content)
+    except UnicodeError as error:
+        raise PortfolioFileError(Issue("encoding")) from error
+    sample = text[:8192]
+    try:
+        dialect = csv.Sniffer().sniff(sample.splitlines()[0] if sample else "", ",;\t|")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return [[cell.strip() for cell in row] for row in reader]
+
+
+def _cell_text(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _read_xlsx(content):
+    # imported here so that reading a CSV never needs openpyxl
+    import openpyxl  # pylint: disable=import-outside-toplevel
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise PortfolioFileError(Issue("unreadable")) from error
+    try:
+        sheet = workbook.worksheets[0]
+        return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+def read_table(content, file_name=""):
+    """Return the file's rows as lists of stripped strings (header first).
+
+    Raises :class:`PortfolioFileError` for an empty, unreadable or undecodable file.
+    """
+    if not content or not content.strip():
+        raise PortfolioFileError(Issue("empty"))
+    is_xlsx = (file_name or "").lower().endswith((".xlsx", ".xlsm")) or content.startswith(
+        b"PK\x03\x04"
+    )
+    table = _read_xlsx(content) if is_xlsx else _read_csv(content)
+    while table and not any(table[-1]):
+        table.pop()
+    if len(table) < 2:
+        raise PortfolioFileError(Issue("empty"))
+    return table
+
+
+def map_headers(headers):
+    """Return ``(columns, ignored)``: canonical column -> index, and unknown headers."""
+    columns, ignored = {}, []
+    for index, header in enumerate(headers):
+        column = _HEADER_TO_COLUMN.get(normalize_header(header))
+        if column is None:
+            if header:
+                ignored.append(header)
+            continue
+        if column in columns:
+            raise PortfolioFileError(Issue("duplicate_column", 1, header))
+        columns[column] = index
+    if "name" not in columns:
+        raise PortfolioFileError(Issue("no_name_column", 1))
+    return columns, ignored
+
+
+def parse_portfolio(table, normalize_phone, default_region=None, countries=None):
+    """Check every row of ``table`` (as returned by :func:`read_table`).
+
+    :param normalize_phone: ``f(number, region) -> E.164 string``, raising ``ValueError``
+        with a reason for a number it refuses.
+    :param default_region: ISO country code used for numbers of rows without a country.
+    :param countries: normalised country name or code -> ISO code.
+    """
+    headers, *data = table
+    columns, ignored = map_headers(headers)
+    countries = countries or {}
+    phone_cache = {}
+    first_line_of = {}
+    rows = []
+    for offset, cells in enumerate(data):
+        line = offset + 2
+        if not any(cells):
+            continue
+        values = {
+            column: cells[index].strip() if index < len(cells) else ""
+            for column, index in columns.items()
+        }
+        row = Row(line, values)
+        rows.append(row)
+        _check_row(row, columns, countries, default_region, normalize_phone, phone_cache)
+        if not values.get("name"):
+            continue
+        key = row.key
+        if key in first_line_of:
+            row.issues.append(Issue("duplicate", line, "", (first_line_of[key],)))
+        else:
+            first_line_of[key] = line
+    header_of = {column: headers[index] for column, index in columns.items()}
+    return Portfolio(header_of, ignored, rows)
+
+
+def _check_row(row, columns, countries, default_region, normalize_phone, phone_cache):
+    values, line = row.values, row.line
+    if not values.get("name"):
+        row.issues.append(Issue("name_missing", line, "name"))
+    region = default_region
+    if values.get("country"):
+        region = countries.get(normalize_key(values["country"]))
+        if not region:
+            row.issues.append(Issue("country_unknown", line, "country", (values["country"],)))
+            region = default_region
+        values["country"] = region
+    for column in PHONE_COLUMNS:
+        number = values.get(column)
+        if not number:
+            continue
+        cache_key = (number, region)
+        if cache_key not in phone_cache:
+            try:
+                phone_cache[cache_key] = (normalize_phone(number, region), None)
+            except ValueError as error:
+                phone_cache[cache_key] = (None, str(error))
+        formatted, reason = phone_cache[cache_key]
+        if reason is not None:
+            row.issues.append(Issue("phone_invalid", line, column, (number, reason)))
+        else:
+            values[column] = formatted
+    _check_person(row, "advisor", ADVISOR_COLUMNS)
+    _check_person(row, "supervisor", SUPERVISOR_COLUMNS)
+    if row.supervisor_key and not row.advisor_key:
+        row.issues.append(Issue("supervisor_without_advisor", line, "supervisor_first_name"))
+
+
+def _check_person(row, role, person_columns):
+    values = row.values
+    if not any(values.get(column) for column in person_columns):
+        return
+    for part in ("first_name", "last_name"):
+        column = f"{role}_{part}"
+        if not values.get(column):
+            row.issues.append(Issue(f"{role}_incomplete", row.line, column))

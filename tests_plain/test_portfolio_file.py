@@ -1,0 +1,141 @@
+import io
+
+import pytest
+
+HEADER = "name,reference,vat,country,advisor first name,advisor last name,advisor phone"
+
+
+def table(portfolio_file, text, encoding="utf-8", file_name="f.csv"):
+    return portfolio_file.read_table(text.encode(encoding), file_name)
+
+
+def parse(portfolio_file, normalize_phone, text):
+    return portfolio_file.parse_portfolio(
+        table(portfolio_file, text),
+        normalize_phone,
+        default_region="CL",
+        countries={"cl": "CL", "chile": "CL", "pe": "PE", "peru": "PE"},
+    )
+
+
+def codes(row):
+    return [issue.code for issue in row.issues]
+
+
+def test_headers_in_english_and_spanish(portfolio_file):
+    columns, ignored = portfolio_file.map_headers(
+        ["Razón Social", "RUT", "Teléfono del Asesor", "NOMBRE_ASESOR", "Notas"]
+    )
+    assert columns == {"name": 0, "vat": 1, "advisor_phone": 2, "advisor_first_name": 3}
+    assert ignored == ["Notas"]
+
+
+def test_header_problems(portfolio_file):
+    with pytest.raises(portfolio_file.PortfolioFileError) as error:
+        portfolio_file.map_headers(["reference", "vat"])
+    assert error.value.issue.code == "no_name_column"
+    with pytest.raises(portfolio_file.PortfolioFileError) as error:
+        portfolio_file.map_headers(["name", "Nombre"])
+    assert error.value.issue.code == "duplicate_column"
+
+
+@pytest.mark.parametrize(
+    "encoding,separator",
+    [("utf-8", ","), ("utf-8-sig", ";"), ("cp1252", ";"), ("utf-16", "\t")],
+)
+def test_csv_encodings_and_separators(portfolio_file, encoding, separator):
+    text = f"name{separator}city\nViña Santa Emilia{separator}Curicó\n"
+    assert table(portfolio_file, text, encoding) == [
+        ["name", "city"],
+        ["Viña Santa Emilia", "Curicó"],
+    ]
+
+
+@pytest.mark.parametrize(
+    "content,code",
+    [
+        (b"", "empty"),
+        (b"  \n", "empty"),
+        (b"name,city\n", "empty"),
+        ("name\nViña".encode("utf-16-le"), "encoding"),
+        (b"name\n\x81\x8d\x8f", "encoding"),
+    ],
+)
+def test_unreadable_csv(portfolio_file, content, code):
+    with pytest.raises(portfolio_file.PortfolioFileError) as error:
+        portfolio_file.read_table(content, "f.csv")
+    assert error.value.issue.code == code
+
+
+def test_xlsx(portfolio_file):
+    openpyxl = pytest.importorskip("openpyxl")
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["Nombre", "Código", "Monto"])
+    workbook.active.append(["Café Villa Rica", 1001, 12.5])
+    workbook.active.append([None, None, None])
+    content = io.BytesIO()
+    workbook.save(content)
+    assert portfolio_file.read_table(content.getvalue(), "cartera.xlsx") == [
+        ["Nombre", "Código", "Monto"],
+        ["Café Villa Rica", "1001", "12.5"],
+    ]
+    with pytest.raises(portfolio_file.PortfolioFileError) as error:
+        portfolio_file.read_table(b"PK\x03\x04broken", "cartera.xlsx")
+    assert error.value.issue.code == "unreadable"
+
+
+def test_rows_checked(portfolio_file, normalize_phone):
+    text = "\n".join(
+        [
+            HEADER + ",supervisor first name,supervisor last name",
+            "Andes SpA,A1,,CL,Bruno,Soto,9 6123 4501,Ana,Pérez",
+            ",A2,,,,,,,",
+            "Inca SAC,A3,,Peru,Lucía,Flores,912 345 601,,",
+            "Andes Dos,A1,,,,,,,",
+            "Sin Asesor,A4,,,,,,Ana,",
+            "Mal Número,A5,,,Bruno,Soto,12ab,,",
+            "Narnia SA,A6,,Narnia,,,,,",
+            "Solo Nombre,A7,,,Rosa,,,,",
+            "Solo Supervisor,A8,,,,,,Ana,Pérez",
+        ]
+    )
+    portfolio = parse(portfolio_file, normalize_phone, text)
+    rows = {}
+    for row in portfolio.rows:
+        rows.setdefault(row.values["ref"], row)
+    assert portfolio.has_advisor_columns
+    assert codes(rows["A1"]) == [] and rows["A1"].values["advisor_phone"] == "+56961234501"
+    assert rows["A1"].advisor_key == ("bruno", "soto")
+    assert rows["A1"].supervisor_key == ("ana", "pérez")
+    assert codes(rows["A2"]) == ["name_missing"]
+    assert rows["A3"].values["advisor_phone"] == "+51912345601"
+    assert rows["A3"].values["country"] == "PE"
+    duplicate = portfolio.rows[3]
+    assert codes(duplicate) == ["duplicate"] and duplicate.issues[0].params == (2,)
+    assert codes(rows["A4"]) == ["supervisor_incomplete"]
+    assert codes(rows["A8"]) == ["supervisor_without_advisor"]
+    bad_phone = rows["A5"].issues[0]
+    assert (bad_phone.code, bad_phone.line, bad_phone.column) == (
+        "phone_invalid",
+        7,
+        "advisor_phone",
+    )
+    assert codes(rows["A6"]) == ["country_unknown"]
+    assert codes(rows["A7"]) == ["advisor_incomplete"]
+
+
+def test_file_without_advisor_columns(portfolio_file, normalize_phone):
+    portfolio = parse(portfolio_file, normalize_phone, "name,vat\nAndes SpA,76111111-1\n")
+    assert not portfolio.has_advisor_columns
+    assert portfolio.rows[0].key == ("vat", "76111111-1")
+    assert portfolio.rows[0].advisor_key is None
+
+
+def test_fifty_thousand_rows(portfolio_file, normalize_phone):
+    lines = [HEADER] + [
+        f"Cliente {i},R{i},,CL,Asesor{i % 40},Apellido,9 6123 {4000 + i % 40}" for i in range(50000)
+    ]
+    portfolio = parse(portfolio_file, normalize_phone, "\n".join(lines))
+    assert len(portfolio.rows) == 50000
+    assert not any(row.issues for row in portfolio.rows)
+    assert len({row.advisor_key for row in portfolio.rows}) == 40
