@@ -8,7 +8,7 @@ logs=${1:?log dir}
 port=${PG_TEST_PORT:-55439}
 http_port=${ODOO_TEST_HTTP_PORT:-58069}
 db=cw_test
-rm -f "$logs/odoo-counts" "$logs"/*.log
+rm -f "$logs/odoo-counts" "$logs/install.log" "$logs/odoo-tests.log" "$logs/uninstall.log"
 sock=$("$ROOT/scripts/pg_cluster.sh" start test "$port") || { echo "PostgreSQL did not start"; exit 1; }
 trap '"$ROOT/scripts/pg_cluster.sh" stop test' EXIT
 common=(--addons-path="$(odoo_addons_path)" -d "$db" --db_host="$sock" --db_port="$port"

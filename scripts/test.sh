@@ -20,7 +20,7 @@ ruff format --check . || fail "ruff format"
 step "pylint-odoo"
 pylint --rcfile=.pylintrc-mandatory "$ADDON" || fail "pylint-odoo (mandatory)"
 pylint --rcfile=.pylintrc --exit-zero "$ADDON" >"$logs/pylint-advisory.log" 2>&1
-echo "advisory report: .local/test/pylint-advisory.log ($(grep -c ': [A-Z][0-9]' "$logs/pylint-advisory.log") notes)"
+echo "advisory report: .local/test/pylint-advisory.log ($(grep -c '\[[A-Z][0-9]' "$logs/pylint-advisory.log") notes)"
 
 step "OCA module checks"
 oca-checks-odoo-module --no-verbose "$ADDON/__manifest__.py" || fail "oca-checks-odoo-module"

@@ -168,7 +168,7 @@ class CollectionStaff(models.Model):
                 number,
                 country,
                 labels[fname],
-                staff.name if staff else "%s %s" % (vals.get("first_name"), vals.get("last_name")),
+                staff.name if staff else f"{vals.get('first_name')} {vals.get('last_name')}",
             )
 
     @api.model
