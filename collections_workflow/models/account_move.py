@@ -1,6 +1,10 @@
 # Copyright 2026 collections_workflow contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
 from odoo import api, fields, models
+
+CLOSED_PAYMENT_STATES = ("paid", "in_payment", "reversed")
 
 
 class AccountMove(models.Model):
@@ -20,6 +24,56 @@ class AccountMove(models.Model):
         compute="_compute_collection_staff",
         store=True,
         index="btree_not_null",
+    )
+    collection_strategy_id = fields.Many2one(
+        "collection.strategy",
+        compute="_compute_collection_strategy_id",
+        store=True,
+        readonly=False,
+        index="btree_not_null",
+        help="Strategy this invoice follows; it comes from the customer when the invoice is "
+        "posted.",
+    )
+    collection_status = fields.Selection(
+        [
+            ("active", "Active"),
+            ("paused", "Paused (Promise)"),
+            ("disputed", "Disputed"),
+            ("excluded", "Excluded"),
+            ("handed_over", "Handed Over"),
+            ("done", "Done"),
+        ],
+        compute="_compute_collection_status",
+        store=True,
+        index=True,
+        help="Only active invoices are reminded. Paid invoices are done.",
+    )
+    collection_paused = fields.Boolean(string="Paused by a Promise", copy=False, tracking=True)
+    collection_disputed = fields.Boolean(string="Disputed", copy=False, tracking=True)
+    collection_excluded = fields.Boolean(
+        string="Excluded from Collections", copy=False, tracking=True
+    )
+    collection_handover_partner_id = fields.Many2one(
+        "res.partner", string="Handed Over To", copy=False, readonly=True, tracking=True
+    )
+    collection_last_level_id = fields.Many2one(
+        "collection.level", string="Last Level", copy=False, readonly=True
+    )
+    collection_last_date = fields.Date(string="Last Level Date", copy=False, readonly=True)
+    collection_next_level_id = fields.Many2one(
+        "collection.level",
+        string="Next Level",
+        compute="_compute_collection_next",
+        store=True,
+    )
+    collection_next_date = fields.Date(
+        string="Next Level Date",
+        compute="_compute_collection_next",
+        store=True,
+        index="btree_not_null",
+    )
+    collection_event_ids = fields.One2many(
+        "collection.event", "invoice_id", string="Collection Events"
     )
     collection_advisor_whatsapp_url = fields.Char(
         string="Advisor WhatsApp Link",
@@ -43,6 +97,91 @@ class AccountMove(models.Model):
                 advisor = move.commercial_partner_id.collection_advisor_id
                 move.collection_advisor_id = advisor
                 move.collection_supervisor_id = advisor.supervisor_id
+
+    @api.depends(
+        "state",
+        "commercial_partner_id.collection_strategy_id",
+        "commercial_partner_id.category_id",
+    )
+    def _compute_collection_strategy_id(self):
+        invoices = self.filtered(
+            lambda move: move.move_type == "out_invoice" and move.state == "posted"
+        )
+        for company, moves in invoices.grouped("company_id").items():
+            by_partner = self.env["collection.strategy"]._get_strategy_by_partner(
+                moves.commercial_partner_id, company
+            )
+            for move in moves:
+                move.collection_strategy_id = by_partner[
+                    move.commercial_partner_id.with_company(company)
+                ]
+        (self - invoices).collection_strategy_id = False
+
+    @api.depends(
+        "move_type",
+        "state",
+        "payment_state",
+        "amount_residual",
+        "collection_paused",
+        "collection_disputed",
+        "collection_excluded",
+        "collection_handover_partner_id",
+        "commercial_partner_id.collection_excluded",
+    )
+    def _compute_collection_status(self):
+        for move in self:
+            move.collection_status = move._get_collection_status()
+
+    def _get_collection_status(self):
+        """The collection status of one invoice; a hook for promises and disputes."""
+        self.ensure_one()
+        if (
+            self.move_type != "out_invoice"
+            or self.state != "posted"
+            or self.payment_state in CLOSED_PAYMENT_STATES
+            or self.currency_id.is_zero(self.amount_residual)
+        ):
+            return "done"
+        if self.collection_handover_partner_id:
+            return "handed_over"
+        if (
+            self.collection_excluded
+            or self.commercial_partner_id.with_company(self.company_id).collection_excluded
+        ):
+            return "excluded"
+        if self.collection_disputed:
+            return "disputed"
+        if self.collection_paused:
+            return "paused"
+        return "active"
+
+    @api.depends(
+        "collection_status",
+        "collection_strategy_id.level_ids.day_offset",
+        "collection_last_level_id",
+        "invoice_date_due",
+    )
+    def _compute_collection_next(self):
+        for move in self:
+            level = move._get_collection_next_level()
+            move.collection_next_level_id = level
+            move.collection_next_date = (
+                move.invoice_date_due + timedelta(days=level.day_offset) if level else False
+            )
+
+    def _get_collection_next_level(self):
+        self.ensure_one()
+        if self.collection_status != "active" or not self.collection_strategy_id:
+            return self.env["collection.level"]
+        return self._get_collection_levels_after(self.collection_last_level_id)[:1]
+
+    def _get_collection_levels_after(self, level):
+        """The strategy's levels that come after ``level`` (all of them without one)."""
+        self.ensure_one()
+        levels = self.collection_strategy_id._get_levels_in_order()
+        if level:
+            levels = levels.filtered(lambda other: other.day_offset > level.day_offset)
+        return levels
 
     @api.depends("collection_advisor_id", "name", "partner_id")
     def _compute_collection_advisor_whatsapp_url(self):

@@ -29,6 +29,47 @@ class ResPartner(models.Model):
     collection_advisor_email = fields.Char(
         related="collection_advisor_id.email", string="Advisor Email"
     )
+    collection_strategy_id = fields.Many2one(
+        "collection.strategy",
+        string="Collection Strategy",
+        company_dependent=True,
+        tracking=True,
+        domain="[('company_id', 'in', allowed_company_ids)]",
+        help="Leave empty to follow the strategy of the customer's tags, or the company's.",
+    )
+    collection_excluded = fields.Boolean(
+        string="Excluded from Collections",
+        company_dependent=True,
+        tracking=True,
+        help="No automatic reminder is sent to this customer.",
+    )
+    collection_exclusion_reason = fields.Char(
+        string="Exclusion Reason", company_dependent=True, tracking=True
+    )
+    collection_overdue_amount = fields.Monetary(
+        string="Overdue Amount",
+        compute="_compute_collection_rollup",
+        currency_field="collection_currency_id",
+    )
+    collection_currency_id = fields.Many2one("res.currency", compute="_compute_collection_rollup")
+    collection_oldest_due_date = fields.Date(
+        string="Oldest Overdue Date", compute="_compute_collection_rollup"
+    )
+    collection_max_level_id = fields.Many2one(
+        "collection.level", string="Highest Level Reached", compute="_compute_collection_rollup"
+    )
+    collection_next_level_id = fields.Many2one(
+        "collection.level", string="Next Action", compute="_compute_collection_rollup"
+    )
+    collection_next_date = fields.Date(
+        string="Next Action Date", compute="_compute_collection_rollup"
+    )
+    collection_open_invoice_ids = fields.Many2many(
+        "account.move",
+        string="Open Invoices",
+        compute="_compute_collection_open_invoice_ids",
+        help="The customer's posted invoices still to be paid in the current company.",
+    )
     collection_in_portfolio = fields.Boolean(
         string="In My Portfolio",
         compute="_compute_collection_in_portfolio",
@@ -41,6 +82,68 @@ class ResPartner(models.Model):
         compute="_compute_collection_advisor_whatsapp_url",
         help="Click-to-chat link to the advisor, with a message naming the customer.",
     )
+
+    @api.depends_context("company")
+    def _compute_collection_open_invoice_ids(self):
+        invoices = self.env["account.move"].search(
+            [
+                ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+                ("company_id", "=", self.env.company.id),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "not in", ("paid", "in_payment", "reversed")),
+            ],
+            order="invoice_date_due, id",
+        )
+        by_partner = invoices.grouped("commercial_partner_id")
+        for partner in self:
+            partner.collection_open_invoice_ids = by_partner.get(
+                partner.commercial_partner_id, invoices.browse()
+            )
+
+    @api.depends_context("company")
+    def _compute_collection_rollup(self):
+        """Overdue amount, oldest due date, levels and next action, in two queries."""
+        company = self.env.company
+        today = fields.Date.context_today(self)
+        base = [
+            ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+            ("company_id", "=", company.id),
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "not in", ("paid", "in_payment", "reversed")),
+        ]
+        Move = self.env["account.move"]
+        overdue = {
+            partner: (amount, oldest)
+            for partner, amount, oldest in Move._read_group(
+                [*base, ("invoice_date_due", "<", today)],
+                ["commercial_partner_id"],
+                ["amount_residual_signed:sum", "invoice_date_due:min"],
+            )
+        }
+        levels = {
+            partner: (next_date, last_levels, next_levels)
+            for partner, next_date, last_levels, next_levels in Move._read_group(
+                base,
+                ["commercial_partner_id"],
+                [
+                    "collection_next_date:min",
+                    "collection_last_level_id:recordset",
+                    "collection_next_level_id:recordset",
+                ],
+            )
+        }
+        for partner in self:
+            commercial = partner.commercial_partner_id
+            amount, oldest = overdue.get(commercial, (0.0, False))
+            next_date, last_levels, next_levels = levels.get(commercial, (False, None, None))
+            partner.collection_currency_id = company.currency_id
+            partner.collection_overdue_amount = amount
+            partner.collection_oldest_due_date = oldest
+            partner.collection_max_level_id = last_levels and last_levels.sorted("day_offset")[-1:]
+            partner.collection_next_date = next_date
+            partner.collection_next_level_id = next_levels and next_levels.sorted("day_offset")[:1]
 
     @api.depends_context("uid", "company")
     def _compute_collection_in_portfolio(self):

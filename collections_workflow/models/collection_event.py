@@ -1,0 +1,49 @@
+# Copyright 2026 collections_workflow contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+
+class CollectionEvent(models.Model):
+    """What the daily run did for one invoice at one level: at most once, ever.
+
+    The unique (invoice, level) pair is what makes a second run, a resumed run or two
+    workers running at once unable to act twice.
+    """
+
+    _name = "collection.event"
+    _description = "Collection Event"
+    _order = "date desc, id desc"
+    _rec_name = "level_id"
+
+    invoice_id = fields.Many2one(
+        "account.move", required=True, index=True, ondelete="cascade", readonly=True
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, readonly=True
+    )
+    level_id = fields.Many2one(
+        "collection.level", required=True, index=True, ondelete="cascade", readonly=True
+    )
+    strategy_id = fields.Many2one(related="level_id.strategy_id", store=True, index=True)
+    company_id = fields.Many2one(related="invoice_id.company_id", store=True, index=True)
+    advisor_id = fields.Many2one("collection.staff", index=True, readonly=True)
+    supervisor_id = fields.Many2one("collection.staff", index=True, readonly=True)
+    date = fields.Date(required=True, index=True, readonly=True)
+    state = fields.Selection(
+        [("done", "Done"), ("skipped", "Skipped"), ("failed", "Failed")],
+        required=True,
+        default="done",
+        index=True,
+        readonly=True,
+    )
+    channels = fields.Char(readonly=True, help="Channels the level used.")
+    amount_residual = fields.Monetary(
+        string="Amount Due", currency_field="currency_id", readonly=True
+    )
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    note = fields.Text(readonly=True)
+
+    _invoice_level_uniq = models.Constraint(
+        "UNIQUE(invoice_id, level_id)",
+        "The daily run acts at most once per invoice and level.",
+    )

@@ -1,0 +1,195 @@
+# Copyright 2026 collections_workflow contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class CollectionLevel(models.Model):
+    """One step of a strategy: when it fires, on which channels, which task for whom,
+    which server action runs, and whether the invoices are handed over."""
+
+    _name = "collection.level"
+    _description = "Collection Level"
+    _order = "strategy_id, day_offset, id"
+    _check_company_auto = True
+
+    strategy_id = fields.Many2one(
+        "collection.strategy", required=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one(related="strategy_id.company_id", store=True, index=True)
+    sequence = fields.Integer(default=10)
+    name = fields.Char(required=True, translate=True)
+    day_offset = fields.Integer(
+        string="Day",
+        required=True,
+        help="Day on which the level fires, relative to the invoice's due date: negative "
+        "before it, 0 on it, positive after it.",
+    )
+    group_invoices = fields.Boolean(
+        string="One Message per Customer",
+        help="All the customer's invoices at this level go into one message, sent from the "
+        "customer's record, instead of one message per invoice.",
+    )
+    use_email = fields.Boolean(string="Email")
+    email_template_id = fields.Many2one(
+        "mail.template",
+        string="Email Template",
+        domain="[('model', 'in', ['account.move', 'res.partner'])]",
+    )
+    use_sms = fields.Boolean(string="SMS")
+    sms_template_id = fields.Many2one(
+        "sms.template",
+        string="SMS Template",
+        domain="[('model', 'in', ['account.move', 'res.partner'])]",
+    )
+    use_whatsapp = fields.Boolean(string="WhatsApp")
+    whatsapp_template_id = fields.Many2one(
+        "sms.template",
+        string="WhatsApp Template",
+        domain="[('model', 'in', ['account.move', 'res.partner'])]",
+        help="Text of the WhatsApp message; the advisor gets a task with a one-click link "
+        "that opens the chat with this text.",
+    )
+    use_letter = fields.Boolean(string="Letter")
+    letter_template_id = fields.Many2one(
+        "mail.template",
+        string="Letter Template",
+        domain="[('model', 'in', ['account.move', 'res.partner'])]",
+        help="Body of the letter, kept as a PDF on the customer to print and post.",
+    )
+    use_call = fields.Boolean(string="Call Task")
+    use_statement = fields.Boolean(
+        string="Account Statement",
+        help="Send the customer's statement of open items instead of a reminder.",
+    )
+    statement_template_id = fields.Many2one(
+        "mail.template",
+        string="Statement Template",
+        domain="[('model', '=', 'res.partner')]",
+    )
+    activity_type_id = fields.Many2one(
+        "mail.activity.type",
+        string="Task Type",
+        help="A task created for each customer reaching this level.",
+    )
+    activity_summary = fields.Char(string="Task Summary", translate=True)
+    activity_deadline_days = fields.Integer(string="Task Deadline (Days)")
+    activity_assignee = fields.Selection(
+        [("advisor", "The advisor"), ("supervisor", "The supervisor"), ("user", "A named user")],
+        string="Task For",
+        default="advisor",
+    )
+    activity_user_id = fields.Many2one("res.users", string="Task User", check_company=True)
+    server_action_id = fields.Many2one(
+        "ir.actions.server",
+        string="Server Action",
+        domain="[('model_id.model', '=', 'account.move')]",
+        help="Runs once on the invoices that reach this level.",
+    )
+    handover = fields.Selection(
+        [("agency", "Collection agency"), ("legal", "Legal")],
+        string="Hand Over To",
+        help="The invoices are handed over and automation stops for them.",
+    )
+    handover_partner_id = fields.Many2one(
+        "res.partner", string="Agency or Lawyer", check_company=True
+    )
+
+    _strategy_day_uniq = models.Constraint(
+        "UNIQUE(strategy_id, day_offset)",
+        "Two levels of the same strategy cannot fire on the same day.",
+    )
+
+    @api.constrains(
+        "use_email",
+        "email_template_id",
+        "use_sms",
+        "sms_template_id",
+        "use_whatsapp",
+        "whatsapp_template_id",
+        "use_letter",
+        "letter_template_id",
+        "use_statement",
+        "statement_template_id",
+        "group_invoices",
+    )
+    def _check_channel_templates(self):
+        for level in self:
+            for channel, template_field in self._channel_template_fields().items():
+                template = level[template_field]
+                if level[channel] and not template:
+                    raise ValidationError(
+                        self.env._(
+                            "Level %(level)s of %(strategy)s uses the channel %(channel)s "
+                            "but has no %(field)s.",
+                            level=level.name,
+                            strategy=level.strategy_id.name,
+                            channel=level._fields[channel].get_description(self.env)["string"],
+                            field=level._fields[template_field].get_description(self.env)["string"],
+                        )
+                    )
+                # one message per customer is rendered on the customer, else on the invoice
+                grouped = level._is_per_customer()
+                expected = "res.partner" if grouped else "account.move"
+                if level[channel] and template.model != expected:
+                    raise ValidationError(
+                        self.env._(
+                            "Level %(level)s: its %(field)s must be a template on %(expected)s, "
+                            "not on %(model)s.",
+                            level=level.name,
+                            field=level._fields[template_field].get_description(self.env)["string"],
+                            expected=self.env["ir.model"]._get(expected).name,
+                            model=self.env["ir.model"]._get(template.model).name,
+                        )
+                    )
+
+    @api.constrains("handover", "handover_partner_id")
+    def _check_handover(self):
+        for level in self:
+            if level.handover and not level.handover_partner_id:
+                raise ValidationError(
+                    self.env._(
+                        "Level %(level)s hands the invoices over: choose the agency or lawyer.",
+                        level=level.name,
+                    )
+                )
+
+    @api.constrains("activity_assignee", "activity_user_id", "activity_type_id")
+    def _check_activity_user(self):
+        for level in self:
+            if (
+                level.activity_type_id
+                and level.activity_assignee == "user"
+                and not level.activity_user_id
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Level %(level)s assigns its task to a named user: choose the user.",
+                        level=level.name,
+                    )
+                )
+
+    def _is_per_customer(self):
+        """Whether the level acts once per customer rather than once per invoice."""
+        self.ensure_one()
+        return self.group_invoices or self.use_statement
+
+    @api.model
+    def _channel_template_fields(self):
+        return {
+            "use_email": "email_template_id",
+            "use_sms": "sms_template_id",
+            "use_whatsapp": "whatsapp_template_id",
+            "use_letter": "letter_template_id",
+            "use_statement": "statement_template_id",
+        }
+
+    def _get_channel_labels(self):
+        """Names of the channels this level uses, in the user's language."""
+        self.ensure_one()
+        channels = [*self._channel_template_fields(), "use_call"]
+        return [
+            self._fields[channel].get_description(self.env)["string"]
+            for channel in channels
+            if self[channel]
+        ]

@@ -1,0 +1,63 @@
+# Copyright 2026 collections_workflow contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+
+
+class CollectionStrategy(models.Model):
+    """An ordered sequence of collection levels, from the reminder before the due date to
+    the hand-over to an agency or to legal."""
+
+    _name = "collection.strategy"
+    _description = "Collection Strategy"
+    _inherit = ["mail.thread"]
+    _order = "sequence, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    level_ids = fields.One2many("collection.level", "strategy_id", string="Levels", copy=True)
+    partner_category_ids = fields.Many2many(
+        "res.partner.category",
+        string="Customer Tags",
+        help="Customers with one of these tags follow this strategy, unless they have a "
+        "strategy of their own. The first matching strategy (by sequence) wins.",
+    )
+    description = fields.Text(translate=True)
+    level_count = fields.Integer(compute="_compute_level_count")
+
+    @api.depends("level_ids")
+    def _compute_level_count(self):
+        for strategy in self:
+            strategy.level_count = len(strategy.level_ids)
+
+    def _get_levels_in_order(self):
+        """Levels sorted by the day they fire on, earliest first."""
+        self.ensure_one()
+        return self.level_ids.sorted(lambda level: (level.day_offset, level.id))
+
+    @api.model
+    def _get_strategy_by_partner(self, partners, company):
+        """Map each commercial partner to the strategy it follows in ``company``.
+
+        A customer's own strategy first, then the first strategy whose tags match one of
+        the customer's tags, then the company's default strategy (else its first strategy
+        without tags).
+        """
+        partners = partners.with_company(company)
+        strategies = self.search([("company_id", "=", company.id)])
+        tagged = strategies.filtered("partner_category_ids")
+        default = company.collection_strategy_id or (strategies - tagged)[:1]
+        result = {}
+        for partner in partners:
+            strategy = partner.collection_strategy_id
+            if not strategy and partner.category_id:
+                strategy = next(
+                    (s for s in tagged if s.partner_category_ids & partner.category_id),
+                    self.browse(),
+                )
+            result[partner] = strategy or default
+        return result

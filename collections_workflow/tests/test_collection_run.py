@@ -1,0 +1,308 @@
+# Copyright 2026 collections_workflow contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+from datetime import date, timedelta
+
+from psycopg2 import IntegrityError
+
+from odoo.exceptions import AccessError, ValidationError
+from odoo.fields import Command
+from odoo.tests import freeze_time, tagged
+from odoo.tools import mute_logger
+
+from .common import CollectionsCommon
+
+DUE = date(2026, 3, 10)
+
+
+@tagged("post_install", "-at_install")
+class TestCollectionRun(CollectionsCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Run = cls.env["collection.run"]
+        cls.Event = cls.env["collection.event"]
+        # the shipped strategies belong to the main company: copy them into the test company
+        cls.standard = cls._copy_strategy("collection_strategy_standard")
+        cls.strategic = cls._copy_strategy("collection_strategy_strategic")
+        cls.company.collection_strategy_id = cls.standard
+        cls.level = {level.day_offset: level for level in cls.standard.level_ids}
+        cls.customer_bruno.write({"email": "pagos@andes.example.com", "phone": "+56 2 2345 6701"})
+        cls.customer_carla.write({"email": "pagos@emilia.example.com", "phone": "+56 2 2345 6702"})
+
+    @classmethod
+    def _copy_strategy(cls, xmlid):
+        shipped = cls.env.ref(f"collections_workflow.{xmlid}").sudo()
+        strategy = shipped.copy({"company_id": cls.company.id, "partner_category_ids": False})
+        return strategy.sudo(False)
+
+    def _invoice(self, partner, amount=1000.0, due=DUE):
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": partner.id,
+                "invoice_date": due - timedelta(days=30),
+                "invoice_date_due": due,
+                "invoice_line_ids": [
+                    Command.create(
+                        {"name": "Servicio", "quantity": 1, "price_unit": amount, "tax_ids": []}
+                    )
+                ],
+            }
+        )
+        invoice.action_post()
+        self.assertEqual(invoice.invoice_date_due, due)
+        return invoice
+
+    def _run_days(self, first, last):
+        """Run the daily job each day from ``first`` to ``last``; events by day."""
+        by_day = defaultdict(lambda: self.Event)
+        day = first
+        while day <= last:
+            with freeze_time(day):
+                events = self.Run._run()
+            if events:
+                by_day[day] = events
+            day += timedelta(days=1)
+        return by_day
+
+    def _mails(self, record):
+        """Emails queued to the customer (not the task notifications sent to users)."""
+        return self.env["mail.mail"].search(
+            [
+                ("model", "=", record._name),
+                ("res_id", "=", record.id),
+                ("recipient_ids", "in", record.commercial_partner_id.ids),
+            ]
+        )
+
+    def _activities(self, record):
+        return self.env["mail.activity"].search(
+            [("res_model", "=", record._name), ("res_id", "=", record.id)]
+        )
+
+    def test_standard_strategy_over_90_days(self):
+        invoice = self._invoice(self.customer_bruno)
+        self.assertEqual(invoice.collection_strategy_id, self.standard)
+        self.assertEqual(invoice.collection_next_level_id, self.level[-3])
+        self.assertEqual(invoice.collection_next_date, DUE - timedelta(days=3))
+        by_day = self._run_days(DUE - timedelta(days=10), DUE + timedelta(days=80))
+        offsets = {(day - DUE).days: events.level_id.day_offset for day, events in by_day.items()}
+        self.assertEqual(offsets, {-3: -3, 0: 0, 3: 3, 7: 7, 15: 15, 30: 30, 60: 60})
+        self.assertEqual(set(invoice.collection_event_ids.mapped("state")), {"done"})
+        subjects = self._mails(invoice).mapped("subject")
+        self.assertEqual(len(subjects), 3, "before due, due today, overdue")
+        self.assertTrue(any("is due soon" in subject for subject in subjects))
+        self.assertTrue(any("is due today" in subject for subject in subjects))
+        self.assertTrue(any("is overdue" in subject for subject in subjects))
+        self.assertEqual(self._mails(invoice).recipient_ids, self.customer_bruno)
+        sms = self.env["sms.sms"].search([("partner_id", "=", self.customer_bruno.id)])
+        self.assertEqual(len(sms), 1)
+        self.assertEqual(sms.number, "+56223456701")
+        self.assertIn(invoice.name, sms.body)
+        statement = self._mails(self.customer_bruno)
+        self.assertEqual(len(statement), 1)
+        self.assertIn(invoice.name, statement.body_html)
+        activities = self._activities(invoice)
+        call = activities.filtered(
+            lambda act: act.activity_type_id == self.env.ref("mail.mail_activity_data_call")
+        )
+        self.assertEqual(call.user_id, self.user_bruno, "the advisor calls on day 7")
+        self.assertEqual(call.date_deadline, DUE + timedelta(days=9))
+        legal = activities - call
+        self.assertEqual(legal.user_id, self.user_ana, "the supervisor sends the file to legal")
+        self.assertEqual(legal.summary, "Send the file to legal counsel")
+        review = self._activities(self.customer_bruno)
+        self.assertEqual(review.user_id, self.user_ana, "statement review on day 15")
+        self.assertEqual(invoice.collection_status, "handed_over")
+        self.assertEqual(
+            invoice.collection_handover_partner_id,
+            self.env.ref("collections_workflow.res_partner_collection_legal_counsel"),
+        )
+        self.assertFalse(invoice.collection_next_date, "automation stopped")
+        letter = invoice.message_ids.filtered(lambda m: "formally ask you" in (m.body or ""))
+        self.assertEqual(len(letter), 1)
+        traces = self.customer_bruno.message_ids.filtered(
+            lambda m: "Collections: level" in (m.body or "")
+        )
+        self.assertEqual(len(traces), 7, "every level leaves a trace on the customer")
+
+    def test_payment_in_full_stops_everything(self):
+        invoice = self._invoice(self.customer_bruno)
+        self._run_days(DUE - timedelta(days=5), DUE + timedelta(days=9))
+        with freeze_time(DUE + timedelta(days=10)):
+            self._register_payment(invoice)
+        self.assertEqual(invoice.collection_status, "done")
+        self.assertFalse(invoice.collection_next_date)
+        later = self._run_days(DUE + timedelta(days=10), DUE + timedelta(days=90))
+        self.assertFalse(later)
+        self.assertEqual(invoice.collection_last_level_id, self.level[7])
+
+    def test_partial_payment_shows_new_amount(self):
+        invoice = self._invoice(self.customer_bruno, amount=1000.0)
+        with freeze_time(DUE + timedelta(days=1)):
+            self._register_payment(invoice, amount=400.0)
+        self._run_days(DUE + timedelta(days=3), DUE + timedelta(days=3))
+        overdue = self._mails(invoice).filtered(lambda mail: "is overdue" in mail.subject)
+        self.assertIn("600.00", overdue.body_html)
+        done = invoice.collection_event_ids.filtered(lambda event: event.state == "done")
+        self.assertEqual(done.amount_residual, 600.0)
+
+    def test_rerun_same_day_does_nothing(self):
+        self._invoice(self.customer_bruno)
+        with freeze_time(DUE):
+            first = self.Run._run()
+            mails = self.env["mail.mail"].search_count([])
+            again = self.Run._run()
+        self.assertTrue(first)
+        self.assertFalse(again)
+        self.assertEqual(self.env["mail.mail"].search_count([]), mails)
+
+    def test_invoice_found_late_acts_at_highest_level_only(self):
+        invoice = self._invoice(self.customer_bruno)
+        with freeze_time(DUE + timedelta(days=20)):
+            events = self.Run._run()
+        done = events.filtered(lambda event: event.state == "done")
+        self.assertEqual(done.level_id, self.level[15])
+        skipped = events.filtered(lambda event: event.state == "skipped")
+        self.assertEqual(skipped.level_id.mapped("day_offset"), [-3, 0, 3, 7])
+        self.assertFalse(self._mails(invoice), "skipped levels send nothing")
+        self.assertEqual(len(self._mails(self.customer_bruno)), 1, "the statement")
+        self.assertEqual(invoice.collection_next_level_id, self.level[30])
+
+    def test_interrupted_run_resumes_without_sending_twice(self):
+        invoices = (
+            self._invoice(self.customer_bruno)
+            | self._invoice(self.customer_carla)
+            | self._invoice(self.customer_elena)
+        )
+        with freeze_time(DUE + timedelta(days=3)):
+            first = self.Run._run(batch_size=1, max_batches=1)
+            self.assertEqual(len(first.partner_id), 1)
+            rest = self.Run._run(batch_size=1)
+            self.assertEqual(len(rest.partner_id), 2)
+            self.assertFalse(self.Run._run())
+        for invoice in invoices:
+            done = invoice.collection_event_ids.filtered(lambda event: event.state == "done")
+            self.assertEqual(done.level_id, self.level[3])
+            self.assertEqual(len(self._mails(invoice)), 1)
+
+    def test_strategic_customer_gets_statement_instead_of_reminders(self):
+        self.customer_carla.category_id = self.env.ref(
+            "collections_workflow.res_partner_category_strategic"
+        )
+        self.strategic.partner_category_ids = self.customer_carla.category_id
+        invoice = self._invoice(self.customer_carla)
+        self.assertEqual(invoice.collection_strategy_id, self.strategic)
+        by_day = self._run_days(DUE - timedelta(days=5), DUE + timedelta(days=90))
+        self.assertEqual(sorted((day - DUE).days for day in by_day), [-3, 5, 20])
+        self.assertFalse(self._mails(invoice), "no reminder")
+        self.assertEqual(len(self._mails(self.customer_carla)), 1, "the statement")
+        tasks = self._activities(invoice) | self._activities(self.customer_carla)
+        self.assertEqual(tasks.user_id, self.user_carla | self.user_ana)
+        self.assertEqual(invoice.collection_status, "active", "no hand-over for strategic")
+
+    def test_customer_strategy_wins_over_tags_and_company(self):
+        self.customer_bruno.collection_strategy_id = self.strategic
+        self.assertEqual(self._invoice(self.customer_bruno).collection_strategy_id, self.strategic)
+        self.assertEqual(self._invoice(self.customer_elena).collection_strategy_id, self.standard)
+
+    def test_grouped_level_sends_one_message_for_all_invoices(self):
+        self.level[3].write(
+            {
+                "group_invoices": True,
+                "use_email": False,
+                "use_statement": True,
+                "statement_template_id": self.env.ref(
+                    "collections_workflow.mail_template_collection_statement"
+                ).id,
+            }
+        )
+        first, second = self._invoice(self.customer_bruno), self._invoice(self.customer_bruno, 250)
+        with freeze_time(DUE + timedelta(days=3)):
+            self.Run._run()
+        mails = self._mails(self.customer_bruno)
+        self.assertEqual(len(mails), 1)
+        self.assertIn(first.name, mails.body_html)
+        self.assertIn(second.name, mails.body_html)
+        events = (first | second).collection_event_ids.filtered(lambda e: e.state == "done")
+        self.assertEqual(events.level_id, self.level[3])
+        self.assertEqual(len(events), 2, "one event per invoice")
+
+    def test_server_action_runs_once_on_the_invoices(self):
+        action = self.env["ir.actions.server"].create(
+            {
+                "name": "Flag invoices",
+                "model_id": self.env.ref("account.model_account_move").id,
+                "state": "code",
+                "code": "records.message_post(body='server action ran')",
+            }
+        )
+        self.level[3].server_action_id = action
+        invoice = self._invoice(self.customer_bruno)
+        with freeze_time(DUE + timedelta(days=3)):
+            self.Run._run()
+            self.Run._run()
+        ran = invoice.message_ids.filtered(lambda m: "server action ran" in (m.body or ""))
+        self.assertEqual(len(ran), 1)
+
+    def test_excluded_disputed_paused_are_not_reminded(self):
+        excluded = self._invoice(self.customer_bruno)
+        disputed = self._invoice(self.customer_carla)
+        paused = self._invoice(self.customer_elena)
+        self.customer_bruno.write(
+            {"collection_excluded": True, "collection_exclusion_reason": "In negotiation"}
+        )
+        disputed.collection_disputed = True
+        paused.collection_paused = True
+        self.assertEqual(
+            (excluded | disputed | paused).mapped("collection_status"),
+            ["excluded", "disputed", "paused"],
+        )
+        self.assertFalse(self._run_days(DUE - timedelta(days=5), DUE + timedelta(days=30)))
+
+    def test_customer_rollup(self):
+        invoice = self._invoice(self.customer_bruno, amount=700.0)
+        self._invoice(self.customer_bruno, amount=300.0, due=DUE + timedelta(days=30))
+        self._run_days(DUE + timedelta(days=8), DUE + timedelta(days=8))
+        with freeze_time(DUE + timedelta(days=9)):
+            partner = self.customer_bruno.with_context(tz="UTC")
+            partner.invalidate_recordset()
+            self.assertEqual(partner.collection_overdue_amount, 700.0)
+            self.assertEqual(partner.collection_oldest_due_date, DUE)
+            self.assertEqual(partner.collection_max_level_id, self.level[7])
+            self.assertEqual(partner.collection_next_date, DUE + timedelta(days=15))
+            self.assertEqual(invoice.collection_next_level_id, self.level[15])
+
+    def test_level_validation(self):
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.cr.savepoint():
+            self.standard.level_ids = [Command.create({"name": "Twin", "day_offset": 3})]
+        with self.assertRaisesRegex(ValidationError, "Email Template"):
+            self.level[7].use_email = True
+        with self.assertRaisesRegex(ValidationError, "template on Contact"):
+            self.level[3].group_invoices = True
+        with self.assertRaisesRegex(ValidationError, "agency or lawyer"):
+            self.level[30].handover = "agency"
+
+    def test_run_now_for_managers_only(self):
+        self._invoice(self.customer_bruno)
+        with freeze_time(DUE):
+            with self.assertRaises(AccessError):
+                self.Run.with_user(self.user_ana)._action_run_now()
+            action = self.Run.with_user(self.user_manager)._action_run_now()
+        events = self.Event.search(action["domain"] + [("state", "=", "done")])
+        self.assertEqual(events.level_id, self.level[0])
+        self.assertEqual(
+            self.Event.with_user(self.user_bruno).search([("id", "in", events.ids)]),
+            events,
+            "the advisor sees the events of their customers",
+        )
+        self.assertFalse(self.Event.with_user(self.user_elena).search([("id", "in", events.ids)]))
+
+    def test_cron_runs_the_job(self):
+        self._invoice(self.customer_bruno)
+        cron = self.env.ref("collections_workflow.ir_cron_collection_run")
+        with freeze_time(DUE), self.enter_registry_test_mode():
+            result = cron.method_direct_trigger()
+        self.assertFalse(isinstance(result, dict) and result.get("type") == "ir.actions.client")
+        self.assertTrue(self.Event.search([("partner_id", "=", self.customer_bruno.id)]))
