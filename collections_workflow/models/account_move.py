@@ -57,9 +57,15 @@ class AccountMove(models.Model):
         "res.partner", string="Handed Over To", copy=False, readonly=True, tracking=True
     )
     collection_last_level_id = fields.Many2one(
-        "collection.level", string="Last Level", copy=False, readonly=True
+        "collection.level",
+        string="Last Level",
+        compute="_compute_collection_last",
+        store=True,
+        help="Latest level the daily run reached for this invoice, acted on or skipped.",
     )
-    collection_last_date = fields.Date(string="Last Level Date", copy=False, readonly=True)
+    collection_last_date = fields.Date(
+        string="Last Level Date", compute="_compute_collection_last", store=True
+    )
     collection_next_level_id = fields.Many2one(
         "collection.level",
         string="Next Level",
@@ -154,6 +160,16 @@ class AccountMove(models.Model):
         if self.collection_paused:
             return "paused"
         return "active"
+
+    @api.depends("collection_event_ids.level_id", "collection_event_ids.date")
+    def _compute_collection_last(self):
+        # the events are the record of what the run did: no write on the invoice itself
+        for move in self:
+            events = move.collection_event_ids.sorted(
+                lambda event: (event.level_id.day_offset, event.date)
+            )
+            move.collection_last_level_id = events[-1:].level_id
+            move.collection_last_date = max(events.mapped("date"), default=False)
 
     @api.depends(
         "collection_status",

@@ -2,12 +2,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import defaultdict
 from datetime import timedelta
+from uuid import uuid4
 
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
-from odoo.fields import Domain
+from odoo.fields import Command, Domain
+from odoo.tools import SQL
 
 from ..tools import contact_links
 
@@ -59,6 +61,8 @@ class CollectionRun(models.AbstractModel):
         :param max_batches: stop after that many batches (tests, "run now" previews).
         """
         today = today or fields.Date.context_today(self)
+        # reuse the compiled mail templates for every record of this run (see ir.qweb)
+        self = self.with_context(collections_qweb_cache=str(uuid4()))
         Move = self.env["account.move"]
         events = self.env["collection.event"]
         locked_elsewhere = []
@@ -91,12 +95,11 @@ class CollectionRun(models.AbstractModel):
 
     @api.model
     def _plan(self, moves, today):
-        """What to do today: ``(actions, skipped, advance)``.
+        """What to do today: ``(actions, skipped)``.
 
         ``actions`` maps (record, level) to invoices, the record being the customer for a
         level that groups invoices and the invoice otherwise; ``skipped`` lists the
-        (invoice, level) pairs passed over because a later level is already due;
-        ``advance`` maps a level to the invoices whose last level becomes that level.
+        (invoice, level) pairs passed over because a later level is already due.
         """
         done = {
             (event.invoice_id.id, event.level_id.id)
@@ -105,7 +108,6 @@ class CollectionRun(models.AbstractModel):
             )
         }
         actions = defaultdict(lambda: self.env["account.move"])
-        advance = defaultdict(lambda: self.env["account.move"])
         skipped = []
         for move in moves:
             due = [
@@ -117,12 +119,11 @@ class CollectionRun(models.AbstractModel):
                 continue
             *passed, level = due
             skipped += [(move, other) for other in passed if (move.id, other.id) not in done]
-            advance[level] |= move
             if (move.id, level.id) in done:
                 continue  # acted on already, by a run that stopped before recording it
             record = move.commercial_partner_id if level._is_per_customer() else move
             actions[record, level] |= move
-        return actions, skipped, advance
+        return actions, skipped
 
     @api.model
     def _process(self, moves, today):
@@ -134,7 +135,8 @@ class CollectionRun(models.AbstractModel):
             and move.collection_next_date
             and move.collection_next_date <= today
         )
-        actions, skipped, advance = self._plan(moves, today)
+        actions, skipped = self._plan(moves, today)
+        self._ensure_access_tokens(moves)
         event_vals = [
             self._prepare_event_vals(
                 move,
@@ -145,15 +147,40 @@ class CollectionRun(models.AbstractModel):
             )
             for move, level in skipped
         ]
+        by_level = defaultdict(dict)
         for (record, level), invoices in actions.items():
-            note = self._act(record, level, invoices, today)
+            by_level[level][record] = invoices
+        traces = defaultdict(list)
+        for level, invoices_by_record in by_level.items():
+            notes = self._act(level, invoices_by_record, today, traces)
             event_vals += [
-                self._prepare_event_vals(move, level, today, note=note) for move in invoices
+                self._prepare_event_vals(move, level, today, note=notes.get(record))
+                for record, invoices in invoices_by_record.items()
+                for move in invoices
             ]
-        for level, invoices in advance.items():
-            invoices.write({"collection_last_level_id": level.id, "collection_last_date": today})
+        self._write_traces(traces)
         # events are the run's own record, which no user creates: written as superuser
         return self.env["collection.event"].sudo().create(event_vals).sudo(False)
+
+    @api.model
+    def _ensure_access_tokens(self, moves):
+        """Give the invoices their portal access token, which messages link to, at once.
+
+        ``get_portal_url`` would otherwise write each token through ``account.move.write``,
+        which re-synchronises the invoice's lines: by far the dearest part of a reminder.
+        """
+        missing = moves.filtered(lambda move: not move.access_token)
+        if not missing:
+            return
+        missing.flush_recordset(["access_token"])
+        self.env.cr.execute(
+            SQL(
+                "UPDATE account_move SET access_token = token.value "
+                "FROM (VALUES %s) AS token(id, value) WHERE account_move.id = token.id",
+                SQL(", ").join(SQL("(%s, %s)", move.id, str(uuid4())) for move in missing),
+            )
+        )
+        missing.invalidate_recordset(["access_token"])
 
     @api.model
     def _prepare_event_vals(self, move, level, today, state="done", note=False):
@@ -173,44 +200,24 @@ class CollectionRun(models.AbstractModel):
 
     # ------------------------------------------------------------------ actions
     @api.model
-    def _act(self, record, level, invoices, today):
-        """Do what ``level`` says for ``invoices``; return a note for their events."""
-        customer = invoices.commercial_partner_id
-        notes = []
-        quiet = record.with_context(mail_notify_force_send=False)
-        for use, template_field in (
-            ("use_email", "email_template_id"),
-            ("use_statement", "statement_template_id"),
-        ):
-            if level[use]:
-                quiet.message_post_with_source(
-                    level[template_field],
-                    message_type="comment",
-                    subtype_xmlid="mail.mt_comment",
-                )
+    def _act(self, level, invoices_by_record, today, traces):
+        """Do what ``level`` says, for all its records of the batch at once.
+
+        ``invoices_by_record`` maps each record (a customer or an invoice) to its invoices;
+        ``traces`` collects the lines to log on each customer and invoice. Returns a note
+        per record for its events.
+        """
+        records = self._concat(invoices_by_record)
+        invoices = self._concat(invoices_by_record.values())
+        if level.use_email:
+            self._queue_emails(level.email_template_id, records)
+        if level.use_statement:
+            self._queue_emails(level.statement_template_id, records)
         if level.use_sms:
-            quiet._message_sms_schedule_mass(template=level.sms_template_id)
+            records._message_sms_schedule_mass(template=level.sms_template_id)
         if level.use_letter:
-            self._keep_letter(record, level)
-        if level.use_whatsapp:
-            notes.append(self._schedule_whatsapp(record, level, invoices, today))
-        if level.use_call:
-            notes.append(
-                self._schedule_activity(
-                    record,
-                    level,
-                    invoices,
-                    today,
-                    self.env.ref("mail.mail_activity_data_call"),
-                    "advisor",
-                )
-            )
-        if level.activity_type_id:
-            notes.append(
-                self._schedule_activity(
-                    record, level, invoices, today, level.activity_type_id, level.activity_assignee
-                )
-            )
+            self._keep_letters(level.letter_template_id, records)
+        notes = self._schedule_tasks(level, invoices_by_record, today)
         if level.server_action_id:
             level.server_action_id.with_context(
                 active_model="account.move",
@@ -219,8 +226,106 @@ class CollectionRun(models.AbstractModel):
             ).run()
         if level.handover:
             invoices.write({"collection_handover_partner_id": level.handover_partner_id.id})
-        self._log(customer, level, invoices)
-        return "\n".join(note for note in notes if note) or False
+        line = self.env._(
+            "Collections: level %(level)s (%(channels)s).",
+            level=level.name,
+            channels=", ".join(level._get_channel_labels()) or "-",
+        )
+        # an email sent from the invoice is already its trace on the invoice
+        emailed_invoices = level.use_email and not level._is_per_customer()
+        for record_invoices in invoices_by_record.values():
+            traces[record_invoices.commercial_partner_id].append((line, record_invoices))
+            if not emailed_invoices:
+                for move in record_invoices:
+                    traces[move].append((line, move))
+        return notes
+
+    @api.model
+    def _schedule_tasks(self, level, invoices_by_record, today):
+        """Create the level's tasks in one batch; return a note per record left without."""
+        notes = defaultdict(list)
+        activity_vals = []
+        for record, invoices in invoices_by_record.items():
+            tasks = []
+            if level.use_whatsapp:
+                tasks.append(self._prepare_whatsapp_task(record, level, invoices, today))
+            if level.use_call:
+                call = self.env.ref("mail.mail_activity_data_call")
+                tasks.append(self._prepare_task(record, level, invoices, today, call, "advisor"))
+            if level.activity_type_id:
+                tasks.append(
+                    self._prepare_task(
+                        record,
+                        level,
+                        invoices,
+                        today,
+                        level.activity_type_id,
+                        level.activity_assignee,
+                    )
+                )
+            for vals, note in tasks:
+                if vals:
+                    activity_vals.append(vals)
+                if note:
+                    notes[record].append(note)
+        if activity_vals:
+            self.env["mail.activity"].create(activity_vals)
+        return {record: "\n".join(lines) for record, lines in notes.items()}
+
+    @api.model
+    def _concat(self, recordsets):
+        recordsets = list(recordsets)
+        return recordsets[0].concat(*recordsets[1:]) if recordsets else self.env["account.move"]
+
+    @api.model
+    def _queue_emails(self, template, records):
+        """Render ``template`` for all ``records`` at once and queue one email each.
+
+        Each email is also its record's chatter trace (an outgoing email message), so that
+        a batch of reminders costs a few queries, not a few per customer.
+        """
+        values = template._generate_template(
+            records.ids,
+            [
+                "subject",
+                "body_html",
+                "email_from",
+                "reply_to",
+                "partner_to",
+                "email_to",
+                "email_cc",
+            ],
+        )
+        comment = self.env.ref("mail.mt_comment").id
+        author = self.env.user.partner_id.id
+        # mail.mail is a technical model; the run already checked what it may send
+        self.env["mail.mail"].sudo().create(
+            [
+                {
+                    "model": records._name,
+                    "res_id": res_id,
+                    "message_type": "email_outgoing",
+                    "subtype_id": comment,
+                    "author_id": author,
+                    "subject": vals.get("subject"),
+                    "body": vals.get("body_html"),
+                    "body_html": vals.get("body_html"),
+                    "email_from": vals.get("email_from"),
+                    "reply_to": vals.get("reply_to"),
+                    "email_to": vals.get("email_to"),
+                    "email_cc": vals.get("email_cc"),
+                    "recipient_ids": [Command.set(vals.get("partner_ids", []))],
+                    "auto_delete": False,
+                }
+                for res_id, vals in values.items()
+            ]
+        )
+
+    @api.model
+    def _keep_letters(self, template, records):
+        """Keep each letter on its record's chatter, to print and post."""
+        bodies = template._render_field("body_html", records.ids, compute_lang=True)
+        records._message_log_batch(bodies=bodies)
 
     @api.model
     def _get_assignee(self, invoices, assignee, level):
@@ -233,25 +338,26 @@ class CollectionRun(models.AbstractModel):
         return users.get(assignee) or level.activity_user_id
 
     @api.model
-    def _schedule_activity(self, record, level, invoices, today, activity_type, assignee):
+    def _prepare_task(self, record, level, invoices, today, activity_type, assignee):
+        """``(activity values, note)``: the values are empty when nobody can take it."""
         user = self._get_assignee(invoices, assignee, level)
         summary = level.activity_summary or level.name
         if not user:
-            return self.env._(
+            return {}, self.env._(
                 "No user to give the task %(task)s to: link a user to the advisor.",
                 task=summary,
             )
-        record.activity_schedule(
-            activity_type_id=activity_type.id,
-            summary=summary,
-            date_deadline=today + timedelta(days=level.activity_deadline_days),
-            user_id=user.id,
-            note=self._invoice_list_html(invoices),
-        )
-        return False
+        return self._prepare_activity_vals(
+            record,
+            activity_type,
+            summary,
+            today + timedelta(days=level.activity_deadline_days),
+            user,
+            self._invoice_list_html(invoices),
+        ), False
 
     @api.model
-    def _schedule_whatsapp(self, record, level, invoices, today):
+    def _prepare_whatsapp_task(self, record, level, invoices, today):
         """Assisted WhatsApp: a task for the advisor with the one-click, prefilled chat."""
         user = self._get_assignee(invoices, "advisor", level)
         customer = invoices.commercial_partner_id
@@ -260,29 +366,34 @@ class CollectionRun(models.AbstractModel):
         ]
         number = customer._phone_format(fname="phone") or customer.phone
         if not number or not user:
-            return self.env._(
+            return {}, self.env._(
                 "WhatsApp message not prepared for %(customer)s: no usable phone number or "
                 "no user for the advisor.",
                 customer=customer.display_name,
             )
         link = contact_links.whatsapp_link(number, text)
-        record.activity_schedule(
-            activity_type_id=self.env.ref("mail.mail_activity_data_todo").id,
-            summary=self.env._("WhatsApp: %(level)s", level=level.name),
-            date_deadline=today,
-            user_id=user.id,
-            note=Markup('<p><a href="%s" target="_blank">%s</a></p><p>%s</p>')
-            % (link, self.env._("Open the chat with the message ready"), text),
+        note = Markup('<p><a href="%s" target="_blank">%s</a></p><p>%s</p>') % (
+            link,
+            self.env._("Open the chat with the message ready"),
+            text,
         )
-        return False
+        summary = self.env._("WhatsApp: %(level)s", level=level.name)
+        return self._prepare_activity_vals(
+            record, self.env.ref("mail.mail_activity_data_todo"), summary, today, user, note
+        ), False
 
     @api.model
-    def _keep_letter(self, record, level):
-        """Keep the letter on the record's chatter, to print and post."""
-        body = level.letter_template_id._render_field("body_html", record.ids, compute_lang=True)[
-            record.id
-        ]
-        record._message_log(body=body)
+    def _prepare_activity_vals(self, record, activity_type, summary, deadline, user, note):
+        return {
+            "res_model_id": self.env["ir.model"]._get_id(record._name),
+            "res_id": record.id,
+            "activity_type_id": activity_type.id,
+            "summary": summary,
+            "date_deadline": deadline,
+            "user_id": user.id,
+            "note": note,
+            "automated": True,
+        }
 
     @api.model
     def _invoice_list_html(self, invoices):
@@ -297,15 +408,13 @@ class CollectionRun(models.AbstractModel):
         return Markup("<ul>%s</ul>") % items
 
     @api.model
-    def _log(self, customer, level, invoices):
-        """Leave the trace on the customer and on each invoice."""
-        body = Markup("<p>%s</p>%s") % (
-            self.env._(
-                "Collections: level %(level)s (%(channels)s).",
-                level=level.name,
-                channels=", ".join(level._get_channel_labels()) or "-",
-            ),
-            self._invoice_list_html(invoices),
-        )
-        customer._message_log(body=body)
-        invoices._message_log_batch(bodies=dict.fromkeys(invoices.ids, body))
+    def _write_traces(self, traces):
+        """Leave the trace of the batch on each customer and invoice: one query per model."""
+        by_model = defaultdict(dict)
+        for record, lines in traces.items():
+            by_model[record._name][record.id] = Markup("").join(
+                Markup("<p>%s</p>%s") % (line, self._invoice_list_html(invoices))
+                for line, invoices in lines
+            )
+        for model, bodies in by_model.items():
+            self.env[model].browse(list(bodies))._message_log_batch(bodies=bodies)

@@ -1,0 +1,241 @@
+"""Benchmark of the collections daily run (not a test: it prints figures).
+
+    python3 bench/collections_bench.py --customers 2000 --invoices 10000
+
+Builds a portfolio in a throwaway PostgreSQL cluster (.local/pg/bench), with the addon
+installed and an e-mail-only strategy, then measures one daily run in a fresh process and
+prints one ``name: value`` line per figure. The built portfolio is kept as a template
+database, so a second run with the same sizes starts at once.
+"""
+
+import argparse
+import os
+import random
+import resource
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PORT = int(os.environ.get("PG_BENCH_PORT", "55442"))
+SOCK = ROOT / ".local" / "pg" / "bench" / "sock"
+TODAY = date(2026, 6, 15)
+
+
+def sh(*cmd, **kw):
+    return subprocess.run(cmd, check=True, text=True, capture_output=True, **kw).stdout.strip()
+
+
+def psql(sql, db="postgres"):
+    return sh("psql", "-h", str(SOCK), "-p", str(PORT), "-d", db, "-qAtc", sql)
+
+
+def odoo_args(db):
+    addons = subprocess.run(
+        [
+            "bash",
+            "-c",
+            f"source {ROOT}/scripts/lib.sh && odoo_addons_path",
+        ],
+        check=True,
+        text=True,
+        capture_output=True,
+    ).stdout.strip()
+    return [
+        f"--addons-path={addons}",
+        f"--db_host={SOCK}",
+        f"--db_port={PORT}",
+        "-d",
+        db,
+        "--max-cron-threads=0",
+        "--no-http",
+        "--log-level=warn",
+    ]
+
+
+def ensure_cluster():
+    sh(str(ROOT / "scripts" / "pg_cluster.sh"), "ensure", "bench", str(PORT))
+
+
+def open_env(db):
+    import odoo
+    from odoo import api
+    from odoo.modules.registry import Registry
+    from odoo.tools import config
+
+    config.parse_config(odoo_args(db))
+    registry = Registry(db)
+    cr = registry.cursor()
+    return cr, api.Environment(cr, odoo.SUPERUSER_ID, {})
+
+
+def build(db, customers, invoices):
+    """Install the addon and create the portfolio in ``db`` (a new database)."""
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "odoo",
+            "server",
+            *odoo_args(db),
+            "-i",
+            "collections_workflow",
+            "--stop-after-init",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    cr, env = open_env(db)
+    from odoo.fields import Command
+
+    company = env.company
+    if not company.chart_template:
+        env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
+    rng = random.Random(19)
+    supervisors = env["collection.staff"].create(
+        [
+            {"first_name": f"Supervisor{i}", "last_name": "Bench", "role": "supervisor"}
+            for i in range(5)
+        ]
+    )
+    advisors = env["collection.staff"].create(
+        [
+            {
+                "first_name": f"Advisor{i}",
+                "last_name": "Bench",
+                "supervisor_id": supervisors[i % 5].id,
+                "email": f"advisor{i}@example.com",
+            }
+            for i in range(40)
+        ]
+    )
+    template = env.ref("collections_workflow.mail_template_collection_overdue")
+    strategy = env["collection.strategy"].create(
+        {
+            "name": "Bench (email)",
+            "company_id": company.id,
+            "level_ids": [
+                Command.create(
+                    {
+                        "name": f"Email {day}",
+                        "day_offset": day,
+                        "use_email": True,
+                        "email_template_id": template.id,
+                    }
+                )
+                for day in (-3, 0, 3, 15, 30)
+            ],
+        }
+    )
+    company.collection_strategy_id = strategy
+    partners = env["res.partner"].create(
+        [
+            {
+                "name": f"Cliente {i:06d}",
+                "email": f"cliente{i}@example.com",
+                "customer_rank": 1,
+                "is_company": True,
+            }
+            for i in range(customers)
+        ]
+    )
+    for advisor_index, advisor in enumerate(advisors):
+        partners[advisor_index::40].collection_advisor_id = advisor
+    batch = 500
+    for start in range(0, invoices, batch):
+        vals = []
+        for i in range(start, min(start + batch, invoices)):
+            due = TODAY + timedelta(days=rng.randint(-40, 10))
+            vals.append(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partners[i % customers].id,
+                    "invoice_date": due - timedelta(days=30),
+                    "invoice_date_due": due,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": "Servicio",
+                                "quantity": 1,
+                                "price_unit": rng.choice([350, 920, 1800, 5200]),
+                                "tax_ids": [],
+                            }
+                        )
+                    ],
+                }
+            )
+        env["account.move"].create(vals).action_post()
+        cr.commit()
+    cr.commit()
+    cr.close()
+    from odoo.sql_db import close_db
+
+    close_db(db)
+
+
+def measure(db):
+    cr, env = open_env(db)
+    run = env["collection.run"]
+    env.invalidate_all()
+    queries = cr.sql_log_count
+    start = time.perf_counter()
+    events = run._run(today=TODAY)
+    env.flush_all()
+    seconds = time.perf_counter() - start
+    queries = cr.sql_log_count - queries
+    done = events.filtered(lambda event: event.state == "done")
+    acted = len(done.invoice_id)
+    customers = len(done.partner_id)
+    mails = env["mail.mail"].search_count([])
+    cr.rollback()
+    cr.close()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figures = {
+        "run_seconds": round(seconds, 3),
+        "invoices_acted": acted,
+        "customers_acted": customers,
+        "events": len(events),
+        "mails_queued": mails,
+        "queries": queries,
+        "queries_per_invoice": round(queries / max(acted, 1), 2),
+        "queries_per_customer": round(queries / max(customers, 1), 2),
+        "ms_per_customer": round(1000 * seconds / max(customers, 1), 2),
+        "peak_rss_mb": round(rss, 1),
+    }
+    for name, value in figures.items():
+        print(f"{name}: {value}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--customers", type=int, default=2000)
+    parser.add_argument("--invoices", type=int, default=10000)
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        measure(args.measure)
+        return
+    ensure_cluster()
+    template = f"cw_bench_{args.customers}_{args.invoices}"
+    if not psql(f"SELECT 1 FROM pg_database WHERE datname = '{template}'"):
+        started = time.perf_counter()
+        build(template + "_build", args.customers, args.invoices)
+        psql(f'ALTER DATABASE "{template}_build" RENAME TO "{template}"')
+        print(f"build_seconds: {round(time.perf_counter() - started, 1)}")
+    psql("DROP DATABASE IF EXISTS cw_bench_run")
+    psql(f'CREATE DATABASE cw_bench_run TEMPLATE "{template}"')
+    print(f"customers: {args.customers}")
+    print(f"invoices: {args.invoices}")
+    result = subprocess.run(
+        [sys.executable, __file__, "--measure", "cw_bench_run"], text=True, capture_output=True
+    )
+    sys.stdout.write(result.stdout)
+    if result.returncode:
+        sys.stderr.write(result.stderr[-4000:])
+        sys.exit(result.returncode)
+
+
+if __name__ == "__main__":
+    main()
