@@ -26,6 +26,8 @@
         "views/collection_strategy_views.xml",
         "views/collection_event_views.xml",
         "wizard/res_partner_collection_import_views.xml",
+        "wizard/collection_run_preview_views.xml",
+        "views/collection_worklist_views.xml",
         "views/collections_workflow_menus.xml",
     ],
     "demo": [

@@ -213,3 +213,27 @@ class AccountMove(models.Model):
                 invoice=move.name,
             )
             move.collection_advisor_whatsapp_url = advisor.whatsapp_link_with_text(text)
+
+    def action_collection_open_customer(self):
+        """Open the invoice's customer, on its Collections tab."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "res.partner",
+            "res_id": self.commercial_partner_id.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def action_collection_schedule_call(self):
+        """Plan a call to the customer about this invoice, for the current user, today."""
+        self.ensure_one()
+        self.check_access("read")
+        # advisors only read invoices: planning a call on one is collections work, not an edit
+        self.sudo().activity_schedule(
+            "mail.mail_activity_data_call",
+            date_deadline=fields.Date.context_today(self),
+            summary=self.env._("Call about %(invoice)s", invoice=self.name),
+            user_id=self.env.user.id,
+        )
+        return True

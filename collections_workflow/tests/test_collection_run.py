@@ -1,5 +1,6 @@
 # Copyright 2026 collections_workflow contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import ast
 from collections import defaultdict
 from datetime import date, timedelta
 
@@ -306,3 +307,56 @@ class TestCollectionRun(CollectionsCommon):
             result = cron.method_direct_trigger()
         self.assertFalse(isinstance(result, dict) and result.get("type") == "ir.actions.client")
         self.assertTrue(self.Event.search([("partner_id", "=", self.customer_bruno.id)]))
+
+    def test_preview_shows_today_without_doing_it(self):
+        invoice = self._invoice(self.customer_bruno)
+        with freeze_time(DUE + timedelta(days=3)):
+            preview = self.env["collection.run.preview"].with_user(self.user_manager).create({})
+            self.assertEqual((preview.act_count, preview.skip_count), (1, 2))
+            acting = preview.line_ids.filtered(lambda line: line.action == "act")
+            self.assertEqual(acting.invoice_id, invoice)
+            self.assertEqual(acting.level_id, self.level[3])
+            self.assertEqual(acting.channels, "Email")
+            self.assertFalse(invoice.collection_event_ids, "a preview does nothing")
+            self.assertFalse(self._mails(invoice))
+            preview.action_run()
+        self.assertEqual(len(self._mails(invoice)), 1)
+
+    def test_worklist_and_planned_call_for_the_advisor(self):
+        invoice = self._invoice(self.customer_bruno)
+        self._invoice(self.customer_elena)
+        action = self.env.ref("collections_workflow.account_move_action_collection_worklist")
+        with freeze_time(DUE + timedelta(days=1)):
+            mine = (
+                self.env["account.move"]
+                .with_user(self.user_bruno)
+                .search([*ast.literal_eval(action.domain), ("collection_next_date", "<=", "today")])
+            )
+            self.assertEqual(mine, invoice, "the advisor's own invoice, due for a step")
+            mine.action_collection_schedule_call()
+        call = self._activities(invoice)
+        self.assertEqual(call.user_id, self.user_bruno)
+        self.assertEqual(call.date_deadline, DUE + timedelta(days=1))
+
+    def test_credit_note_and_foreign_currency_payment_count(self):
+        invoice = self._invoice(self.customer_bruno, amount=1000.0)
+        refund = (
+            self.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"reason": "descuento", "journal_id": invoice.journal_id.id})
+        )
+        credit_note = self.env["account.move"].browse(refund.refund_moves()["res_id"])
+        credit_note.invoice_line_ids.price_unit = 300.0
+        credit_note.action_post()
+        (invoice + credit_note).line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable"
+        ).reconcile()
+        self.assertEqual(invoice.amount_residual, 700.0)
+        foreign = self.setup_other_currency("EUR", rates=[("2026-01-01", 0.5)])
+        with freeze_time(DUE + timedelta(days=1)):
+            self._register_payment(invoice, amount=100.0, currency_id=foreign.id)
+        self.assertEqual(invoice.amount_residual, 500.0, "100 EUR are 200 at 0.5 EUR each")
+        self._run_days(DUE + timedelta(days=3), DUE + timedelta(days=3))
+        overdue = self._mails(invoice).filtered(lambda mail: "is overdue" in mail.subject)
+        self.assertIn("500.00", overdue.body_html)
+        self.assertEqual(credit_note.collection_status, "done", "credit notes are not reminded")
