@@ -1,0 +1,126 @@
+# Copyright 2026 collections_workflow contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import date, timedelta
+
+from odoo import api
+from odoo.fields import Command
+from odoo.modules.registry import Registry
+from odoo.tests import BaseCase, tagged
+from odoo.tests.common import get_db_name
+
+DUE = date(2026, 4, 20)
+
+
+@tagged("post_install", "-at_install")
+class TestConcurrentRuns(BaseCase):
+    """Two workers run the same day at once, on two real database connections.
+
+    The data is committed (each worker must see it), so the test removes it at the end.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.registry = Registry(get_db_name())
+
+    def setUp(self):
+        super().setUp()
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            company = env.ref("base.main_company")
+            strategy = env["collection.strategy"].create(
+                {
+                    "name": "Concurrency check",
+                    "company_id": company.id,
+                    "level_ids": [
+                        Command.create(
+                            {
+                                "name": "Overdue",
+                                "day_offset": 3,
+                                "use_email": True,
+                                "email_template_id": env.ref(
+                                    "collections_workflow.mail_template_collection_overdue"
+                                ).id,
+                            }
+                        )
+                    ],
+                }
+            )
+            partners = env["res.partner"].create(
+                [
+                    {
+                        "name": f"Concurrent customer {index}",
+                        "email": f"concurrent{index}@example.com",
+                        "collection_strategy_id": strategy.id,
+                    }
+                    for index in range(4)
+                ]
+            )
+            invoices = env["account.move"].create(
+                [
+                    {
+                        "move_type": "out_invoice",
+                        "company_id": company.id,
+                        "partner_id": partner.id,
+                        "invoice_date": DUE - timedelta(days=30),
+                        "invoice_date_due": DUE,
+                        "invoice_line_ids": [
+                            Command.create({"name": "Servicio", "price_unit": 100.0, "tax_ids": []})
+                        ],
+                    }
+                    for partner in partners
+                ]
+            )
+            invoices.action_post()
+            self.strategy_id, self.partner_ids, self.invoice_ids = (
+                strategy.id,
+                partners.ids,
+                invoices.ids,
+            )
+        self.addCleanup(self._remove_data)
+
+    def _remove_data(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            invoices = env["account.move"].browse(self.invoice_ids).exists()
+            for model, ids in (("account.move", invoices.ids), ("res.partner", self.partner_ids)):
+                env["mail.mail"].search([("model", "=", model), ("res_id", "in", ids)]).unlink()
+                env["mail.message"].search([("model", "=", model), ("res_id", "in", ids)]).unlink()
+            invoices.button_draft()
+            invoices.with_context(force_delete=True).unlink()
+            env["res.partner"].browse(self.partner_ids).unlink()
+            env["collection.strategy"].browse(self.strategy_id).unlink()
+
+    def test_two_workers_never_act_twice(self):
+        today = DUE + timedelta(days=3)
+        with self.registry.cursor() as cr_a, self.registry.cursor() as cr_b:
+            run_a = api.Environment(cr_a, api.SUPERUSER_ID, {})["collection.run"]
+            run_b = api.Environment(cr_b, api.SUPERUSER_ID, {})["collection.run"]
+            # were B to wait for a row A holds, fail instead of hanging the test run
+            cr_b.execute("SET lock_timeout = '10s'")
+            # worker A takes two customers and holds their invoices, not yet committed
+            events_a = run_a._run(today=today, batch_size=2, max_batches=1)
+            self.assertEqual(len(events_a.partner_id), 2)
+            # worker B, meanwhile, leaves A's invoices alone and does the rest
+            events_b = run_b._run(today=today)
+            self.assertEqual(len(events_b.partner_id), 2)
+            self.assertFalse(events_a.invoice_id & events_b.invoice_id)
+            cr_b.commit()
+            cr_a.commit()
+            # a third pass finds nothing left to do
+            self.assertFalse(run_a._run(today=today))
+            self.assertFalse(run_b._run(today=today))
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            per_invoice = env["collection.event"]._read_group(
+                [("invoice_id", "in", self.invoice_ids)], ["invoice_id"], ["__count"]
+            )
+            self.assertEqual(
+                {invoice.id: count for invoice, count in per_invoice},
+                dict.fromkeys(self.invoice_ids, 1),
+                "one event per invoice, in all",
+            )
+            mails = env["mail.mail"].search_count(
+                [("model", "=", "account.move"), ("res_id", "in", self.invoice_ids)]
+            )
+            self.assertEqual(mails, 4, "one email per invoice, in all")
