@@ -62,13 +62,13 @@ class CollectionRun(models.AbstractModel):
         """
         today = today or fields.Date.context_today(self)
         # reuse the compiled mail templates for every record of this run (see ir.qweb)
-        self = self.with_context(collections_qweb_cache=str(uuid4()))
-        Move = self.env["account.move"]
-        events = self.env["collection.event"]
+        run = self.with_context(collections_qweb_cache=str(uuid4()))
+        Move = run.env["account.move"]
+        events = run.env["collection.event"]
         locked_elsewhere = []
         batches = 0
         while not max_batches or batches < max_batches:
-            domain = self._get_due_domain(today)
+            domain = run._get_due_domain(today)
             if locked_elsewhere:
                 domain &= Domain("id", "not in", locked_elsewhere)
             partners = [
@@ -83,13 +83,13 @@ class CollectionRun(models.AbstractModel):
                 domain & Domain("commercial_partner_id", "in", [p.id for p in partners])
             )
             if commit:
-                self.env["ir.cron"]._commit_progress(remaining=Move.search_count(domain))
+                run.env["ir.cron"]._commit_progress(remaining=Move.search_count(domain))
             locked = moves.try_lock_for_update()
             # another worker holds these: it acts on them, we leave them alone
             locked_elsewhere += (moves - locked).ids
-            events |= self._process(locked, today)
+            events |= run._process(locked, today)
             batches += 1
-            if commit and self.env["ir.cron"]._commit_progress(len(moves)) <= 0:
+            if commit and run.env["ir.cron"]._commit_progress(len(moves)) <= 0:
                 break
         return events
 
@@ -136,7 +136,8 @@ class CollectionRun(models.AbstractModel):
             and move.collection_next_date <= today
         )
         actions, skipped = self._plan(moves, today)
-        self._ensure_access_tokens(moves)
+        # messages to a customer link each of its open invoices, not only the due ones
+        self._ensure_access_tokens(moves | moves.commercial_partner_id.collection_open_invoice_ids)
         event_vals = [
             self._prepare_event_vals(
                 move,
