@@ -360,3 +360,42 @@ class TestCollectionRun(CollectionsCommon):
         overdue = self._mails(invoice).filtered(lambda mail: "is overdue" in mail.subject)
         self.assertIn("500.00", overdue.body_html)
         self.assertEqual(credit_note.collection_status, "done", "credit notes are not reminded")
+
+    def test_portfolio_over_90_days(self):
+        """Three customers, both strategies, invoices due on different days."""
+        self.customer_carla.category_id = self.env.ref(
+            "collections_workflow.res_partner_category_strategic"
+        )
+        self.strategic.partner_category_ids = self.customer_carla.category_id
+        bruno_early = self._invoice(self.customer_bruno, 500.0, due=DUE)
+        bruno_late = self._invoice(self.customer_bruno, 800.0, due=DUE + timedelta(days=10))
+        carla = self._invoice(self.customer_carla, 2000.0, due=DUE + timedelta(days=4))
+        elena = self._invoice(self.customer_elena, 300.0, due=DUE + timedelta(days=2))
+        first, last = DUE - timedelta(days=15), DUE + timedelta(days=74)  # 90 days
+        by_day = self._run_days(first, last)
+        done = {
+            (event.invoice_id, (event.date - event.invoice_id.invoice_date_due).days)
+            for events in by_day.values()
+            for event in events
+            if event.state == "done"
+        }
+        standard_days = [-3, 0, 3, 7, 15, 30, 60]
+        expected = {
+            (invoice, day) for invoice in (bruno_early, bruno_late, elena) for day in standard_days
+        }
+        expected |= {(carla, day) for day in (-3, 5, 20)}
+        self.assertEqual(done, expected)
+        self.assertFalse(
+            any(event.state == "skipped" for events in by_day.values() for event in events),
+            "a run every day never skips a level",
+        )
+        self.assertEqual(
+            set((bruno_early | bruno_late | elena).mapped("collection_status")), {"handed_over"}
+        )
+        self.assertEqual(carla.collection_status, "active", "strategic accounts stay with us")
+        # the last day acted on: the later invoice's hand-over, 60 days after its due date
+        self.assertEqual(max(by_day), DUE + timedelta(days=70))
+        # one email per invoice and email level, each to its own customer
+        for invoice in (bruno_early, bruno_late, elena):
+            self.assertEqual(len(self._mails(invoice)), 3)
+        self.assertFalse(self._mails(carla))
