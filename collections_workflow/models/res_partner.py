@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError
 from odoo.fields import Domain
 
 from ..tools import contact_links
+from .account_move import CLOSED_PAYMENT_STATES
 
 
 class ResPartner(models.Model):
@@ -83,17 +84,20 @@ class ResPartner(models.Model):
         help="Click-to-chat link to the advisor, with a message naming the customer.",
     )
 
+    def _get_collection_open_invoice_domain(self):
+        """The customers' posted invoices still to be paid, in the current company."""
+        return [
+            ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+            ("company_id", "=", self.env.company.id),
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "not in", CLOSED_PAYMENT_STATES),
+        ]
+
     @api.depends_context("company")
     def _compute_collection_open_invoice_ids(self):
         invoices = self.env["account.move"].search(
-            [
-                ("commercial_partner_id", "in", self.commercial_partner_id.ids),
-                ("company_id", "=", self.env.company.id),
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
-                ("payment_state", "not in", ("paid", "in_payment", "reversed")),
-            ],
-            order="invoice_date_due, id",
+            self._get_collection_open_invoice_domain(), order="invoice_date_due, id"
         )
         by_partner = invoices.grouped("commercial_partner_id")
         for partner in self:
@@ -106,13 +110,7 @@ class ResPartner(models.Model):
         """Overdue amount, oldest due date, levels and next action, in two queries."""
         company = self.env.company
         today = fields.Date.context_today(self)
-        base = [
-            ("commercial_partner_id", "in", self.commercial_partner_id.ids),
-            ("company_id", "=", company.id),
-            ("move_type", "=", "out_invoice"),
-            ("state", "=", "posted"),
-            ("payment_state", "not in", ("paid", "in_payment", "reversed")),
-        ]
+        base = self._get_collection_open_invoice_domain()
         Move = self.env["account.move"]
         overdue = {
             partner: (amount, oldest)
