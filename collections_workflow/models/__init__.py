@@ -3,6 +3,7 @@ from . import collection_strategy
 from . import collection_level
 from . import collection_event
 from . import collection_run
+from . import collection_worklist
 from . import ir_qweb
 from . import res_company
 from . import res_partner

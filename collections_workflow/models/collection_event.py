@@ -15,17 +15,18 @@ class CollectionEvent(models.Model):
     _order = "date desc, id desc"
     _rec_name = "level_id"
 
-    invoice_id = fields.Many2one(
-        "account.move", required=True, index=True, ondelete="cascade", readonly=True
-    )
+    # the unique (invoice, level) index serves searches by invoice
+    invoice_id = fields.Many2one("account.move", required=True, ondelete="cascade", readonly=True)
     partner_id = fields.Many2one(
         "res.partner", string="Customer", required=True, index=True, readonly=True
     )
     level_id = fields.Many2one(
         "collection.level", required=True, index=True, ondelete="cascade", readonly=True
     )
-    strategy_id = fields.Many2one(related="level_id.strategy_id", store=True, index=True)
-    company_id = fields.Many2one(related="invoice_id.company_id", store=True, index=True)
+    # written with the event rather than related: an event never changes, and the run
+    # creates thousands at a time
+    strategy_id = fields.Many2one("collection.strategy", readonly=True)
+    company_id = fields.Many2one("res.company", required=True, readonly=True)
     advisor_id = fields.Many2one("collection.staff", index=True, readonly=True)
     supervisor_id = fields.Many2one("collection.staff", index=True, readonly=True)
     date = fields.Date(required=True, index=True, readonly=True)
@@ -33,7 +34,6 @@ class CollectionEvent(models.Model):
         [("done", "Done"), ("skipped", "Skipped"), ("failed", "Failed")],
         required=True,
         default="done",
-        index=True,
         readonly=True,
     )
     channels = fields.Char(readonly=True, help="Channels the level used.")

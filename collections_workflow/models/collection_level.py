@@ -174,6 +174,11 @@ class CollectionLevel(models.Model):
         self.ensure_one()
         return self.group_invoices or self.use_statement
 
+    def _sends_messages(self):
+        """Whether the level sends the customer anything (not only tasks for us)."""
+        self.ensure_one()
+        return any(self[channel] for channel in self._channel_template_fields())
+
     @api.model
     def _channel_template_fields(self):
         return {

@@ -88,6 +88,9 @@ class CollectionRun(models.AbstractModel):
             # another worker holds these: it acts on them, we leave them alone
             locked_elsewhere += (moves - locked).ids
             events |= run._process(locked, today)
+            # the invoices' collection state follows from the new events; none of it is
+            # tracked, so spare the chatter's tracking its look at every invoice field
+            run.with_context(mail_notrack=True).env.flush_all()
             batches += 1
             if commit and run.env["ir.cron"]._commit_progress(len(moves)) <= 0:
                 break
@@ -151,9 +154,10 @@ class CollectionRun(models.AbstractModel):
         by_level = defaultdict(dict)
         for (record, level), invoices in actions.items():
             by_level[level][record] = invoices
+        speakers = self._get_speakers(actions)
         traces = defaultdict(list)
         for level, invoices_by_record in by_level.items():
-            notes = self._act(level, invoices_by_record, today, traces)
+            notes = self._act(level, invoices_by_record, today, traces, speakers)
             event_vals += [
                 self._prepare_event_vals(move, level, today, note=notes.get(record))
                 for record, invoices in invoices_by_record.items()
@@ -162,6 +166,23 @@ class CollectionRun(models.AbstractModel):
         self._write_traces(traces)
         # events are the run's own record, which no user creates: written as superuser
         return self.env["collection.event"].sudo().create(event_vals).sudo(False)
+
+    @api.model
+    def _get_speakers(self, actions):
+        """The level whose messages speak for each customer today.
+
+        A customer reached by several of its grouped levels on the same day gets one
+        message, from the furthest of them: its messages list all the customer's open
+        invoices anyway. Tasks, server actions and hand-overs still run level by level.
+        """
+        speakers = {}
+        for record, level in actions:
+            if record._name != "res.partner" or not level._sends_messages():
+                continue
+            current = speakers.get(record)
+            if not current or level.day_offset > current.day_offset:
+                speakers[record] = level
+        return speakers
 
     @api.model
     def _ensure_access_tokens(self, moves):
@@ -185,40 +206,49 @@ class CollectionRun(models.AbstractModel):
 
     @api.model
     def _prepare_event_vals(self, move, level, today, state="done", note=False):
-        return {
+        vals = {
             "invoice_id": move.id,
             "partner_id": move.commercial_partner_id.id,
             "level_id": level.id,
+            "strategy_id": level.strategy_id.id,
+            "company_id": move.company_id.id,
             "advisor_id": move.collection_advisor_id.id,
             "supervisor_id": move.collection_supervisor_id.id,
             "date": today,
             "state": state,
             "channels": ", ".join(level._get_channel_labels()),
-            "amount_residual": move.amount_residual,
-            "currency_id": move.currency_id.id,
             "note": note,
         }
+        if state != "skipped":
+            # what the customer was asked for: a level passed over asked nothing
+            vals.update(amount_residual=move.amount_residual, currency_id=move.currency_id.id)
+        return vals
 
     # ------------------------------------------------------------------ actions
     @api.model
-    def _act(self, level, invoices_by_record, today, traces):
+    def _act(self, level, invoices_by_record, today, traces, speakers):
         """Do what ``level`` says, for all its records of the batch at once.
 
         ``invoices_by_record`` maps each record (a customer or an invoice) to its invoices;
-        ``traces`` collects the lines to log on each customer and invoice. Returns a note
-        per record for its events.
+        ``speakers`` gives the level whose messages speak for a customer today (see
+        ``_get_speakers``); ``traces`` collects the lines to log on each customer and
+        invoice. Returns a note per record for its events.
         """
         records = self._concat(invoices_by_record)
         invoices = self._concat(invoices_by_record.values())
-        if level.use_email:
-            self._queue_emails(level.email_template_id, records)
-        if level.use_statement:
-            self._queue_emails(level.statement_template_id, records)
-        if level.use_sms:
-            records._message_sms_schedule_mass(template=level.sms_template_id)
-        if level.use_letter:
-            self._keep_letters(level.letter_template_id, records)
-        notes = self._schedule_tasks(level, invoices_by_record, today)
+        merged = {
+            record: speakers[record] for record in records if speakers.get(record, level) != level
+        }
+        speaking = records.filtered(lambda record: record not in merged)
+        if speaking and level.use_email:
+            self._queue_emails(level.email_template_id, speaking)
+        if speaking and level.use_statement:
+            self._queue_emails(level.statement_template_id, speaking)
+        if speaking and level.use_sms:
+            speaking._message_sms_schedule_mass(template=level.sms_template_id)
+        if speaking and level.use_letter:
+            self._keep_letters(level.letter_template_id, speaking)
+        notes = self._schedule_tasks(level, invoices_by_record, today, merged)
         if level.server_action_id:
             level.server_action_id.with_context(
                 active_model="account.move",
@@ -227,28 +257,49 @@ class CollectionRun(models.AbstractModel):
             ).run()
         if level.handover:
             invoices.write({"collection_handover_partner_id": level.handover_partner_id.id})
-        line = self.env._(
-            "Collections: level %(level)s (%(channels)s).",
-            level=level.name,
-            channels=", ".join(level._get_channel_labels()) or "-",
-        )
-        # an email sent from the invoice is already its trace on the invoice
-        emailed_invoices = level.use_email and not level._is_per_customer()
-        for record_invoices in invoices_by_record.values():
-            traces[record_invoices.commercial_partner_id].append((line, record_invoices))
-            if not emailed_invoices:
-                for move in record_invoices:
-                    traces[move].append((line, move))
+        self._trace(level, invoices_by_record, traces, merged, notes)
         return notes
 
     @api.model
-    def _schedule_tasks(self, level, invoices_by_record, today):
-        """Create the level's tasks in one batch; return a note per record left without."""
+    def _trace(self, level, invoices_by_record, traces, merged, notes):
+        """Note, for the chatter, what ``level`` did that is not there already.
+
+        A message or a task on a record is its own trace there; an invoice reminded
+        through its customer, a customer reminded invoice by invoice, a server action or a
+        hand-over leave a line.
+        """
+        channels = ", ".join(level._get_channel_labels()) or "-"
+        per_customer = level._is_per_customer()
+        shows_itself = level._sends_messages() or level.use_call or level.activity_type_id
+        silent_actions = level.server_action_id or level.handover
+        for record, record_invoices in invoices_by_record.items():
+            if record in merged:
+                notes[record] = self.env._(
+                    "Sent with the message of level %(level)s.", level=merged[record].name
+                )
+            line = self.env._(
+                "Collections: level %(level)s (%(channels)s).",
+                level=level.name,
+                channels=channels,
+            )
+            if not per_customer or silent_actions or not shows_itself:
+                traces[record_invoices.commercial_partner_id].append((line, record_invoices))
+            if per_customer or silent_actions or not shows_itself:
+                for move in record_invoices:
+                    traces[move].append((line, move))
+
+    @api.model
+    def _schedule_tasks(self, level, invoices_by_record, today, merged):
+        """Create the level's tasks in one batch; return a note per record left without.
+
+        A customer whose message comes from another level today (``merged``) gets no
+        WhatsApp task from this one.
+        """
         notes = defaultdict(list)
         activity_vals = []
         for record, invoices in invoices_by_record.items():
             tasks = []
-            if level.use_whatsapp:
+            if level.use_whatsapp and record not in merged:
                 tasks.append(self._prepare_whatsapp_task(record, level, invoices, today))
             if level.use_call:
                 call = self.env.ref("mail.mail_activity_data_call")
@@ -410,12 +461,24 @@ class CollectionRun(models.AbstractModel):
 
     @api.model
     def _write_traces(self, traces):
-        """Leave the trace of the batch on each customer and invoice: one query per model."""
+        """Leave the trace of the batch on each customer and invoice: one query per model.
+
+        An invoice's line names its own amount due; a customer's lists its invoices.
+        """
         by_model = defaultdict(dict)
         for record, lines in traces.items():
-            by_model[record._name][record.id] = Markup("").join(
-                Markup("<p>%s</p>%s") % (line, self._invoice_list_html(invoices))
-                for line, invoices in lines
-            )
+            body = Markup("")
+            for line, invoices in lines:
+                if invoices == record:
+                    body += Markup("<p>%s %s</p>") % (
+                        line,
+                        self.env._(
+                            "Amount due: %(amount)s.",
+                            amount=record.currency_id.format(record.amount_residual),
+                        ),
+                    )
+                else:
+                    body += Markup("<p>%s</p>%s") % (line, self._invoice_list_html(invoices))
+            by_model[record._name][record.id] = body
         for model, bodies in by_model.items():
             self.env[model].browse(list(bodies))._message_log_batch(bodies=bodies)

@@ -120,28 +120,28 @@ class ResPartner(models.Model):
                 ["amount_residual_signed:sum", "invoice_date_due:min"],
             )
         }
-        levels = {
-            partner: (next_date, last_levels, next_levels)
-            for partner, next_date, last_levels, next_levels in Move._read_group(
-                base,
-                ["commercial_partner_id"],
-                [
-                    "collection_next_date:min",
-                    "collection_last_level_id:recordset",
-                    "collection_next_level_id:recordset",
-                ],
-            )
-        }
+        # per customer and next level: the earliest date decides the next action
+        last_levels = {}
+        next_steps = {}
+        for partner, next_level, next_date, reached in Move._read_group(
+            base,
+            ["commercial_partner_id", "collection_next_level_id"],
+            ["collection_next_date:min", "collection_last_level_id:recordset"],
+        ):
+            last_levels[partner] = last_levels.get(partner, reached.browse()) | reached
+            if next_date and (partner not in next_steps or next_date < next_steps[partner][0]):
+                next_steps[partner] = (next_date, next_level)
         for partner in self:
             commercial = partner.commercial_partner_id
             amount, oldest = overdue.get(commercial, (0.0, False))
-            next_date, last_levels, next_levels = levels.get(commercial, (False, None, None))
+            next_date, next_level = next_steps.get(commercial, (False, False))
+            reached = last_levels.get(commercial)
             partner.collection_currency_id = company.currency_id
             partner.collection_overdue_amount = amount
             partner.collection_oldest_due_date = oldest
-            partner.collection_max_level_id = last_levels and last_levels.sorted("day_offset")[-1:]
+            partner.collection_max_level_id = reached and reached.sorted("day_offset")[-1:]
             partner.collection_next_date = next_date
-            partner.collection_next_level_id = next_levels and next_levels.sorted("day_offset")[:1]
+            partner.collection_next_level_id = next_level
 
     @api.depends_context("uid", "company")
     def _compute_collection_in_portfolio(self):
@@ -211,6 +211,18 @@ class ResPartner(models.Model):
                     names=", ".join(changed[:3].mapped("display_name")),
                 )
             )
+
+    def _action_collection_schedule_call(self):
+        """Plan a call to the customer for the current user, today."""
+        self.ensure_one()
+        self.check_access("read")
+        # planning a call is collections work, not an edit of the customer
+        self.sudo().activity_schedule(
+            "mail.mail_activity_data_call",
+            date_deadline=fields.Date.context_today(self),
+            summary=self.env._("Call about the account of %(customer)s", customer=self.name),
+            user_id=self.env.user.id,
+        )
 
     def collection_advisor_mailto_link(self, subject=None):
         """``mailto:`` link to the customer's advisor, with an optional subject."""

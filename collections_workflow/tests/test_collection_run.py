@@ -126,7 +126,16 @@ class TestCollectionRun(CollectionsCommon):
         traces = self.customer_bruno.message_ids.filtered(
             lambda m: "Collections: level" in (m.body or "")
         )
-        self.assertEqual(len(traces), 7, "every level leaves a trace on the customer")
+        self.assertEqual(
+            len(traces), 6, "each level that reminded invoice by invoice leaves a line"
+        )
+        self.assertIn(statement.mail_message_id, self.customer_bruno.message_ids)
+        invoice_traces = invoice.message_ids.filtered(
+            lambda m: "Collections: level" in (m.body or "")
+        )
+        self.assertEqual(
+            len(invoice_traces), 2, "the statement and the hand-over leave a line on the invoice"
+        )
 
     def test_payment_in_full_stops_everything(self):
         invoice = self._invoice(self.customer_bruno)
@@ -230,6 +239,39 @@ class TestCollectionRun(CollectionsCommon):
         self.assertEqual(events.level_id, self.level[3])
         self.assertEqual(len(events), 2, "one event per invoice")
 
+    def test_levels_due_the_same_day_send_one_message(self):
+        """Two grouped levels reach a customer on the same day: one message, two events."""
+        statement = self.env.ref("collections_workflow.mail_template_collection_statement")
+        for day in (3, 15):
+            self.level[day].write(
+                {
+                    "group_invoices": True,
+                    "use_email": False,
+                    "use_statement": True,
+                    "statement_template_id": statement.id,
+                }
+            )
+        late = self._invoice(self.customer_bruno, 700.0, due=DUE - timedelta(days=12))
+        recent = self._invoice(self.customer_bruno, 300.0)
+        self.Event.sudo().create(
+            [self.Run._prepare_event_vals(late, self.level[day], DUE) for day in (-3, 0, 3, 7)]
+            + [self.Run._prepare_event_vals(recent, self.level[day], DUE) for day in (-3, 0)]
+        )
+        with freeze_time(DUE + timedelta(days=3)):
+            events = self.Run._run()
+        self.assertEqual(
+            {(event.invoice_id, event.level_id.day_offset) for event in events},
+            {(late, 15), (recent, 3)},
+        )
+        mails = self._mails(self.customer_bruno)
+        self.assertEqual(len(mails), 1, "one statement, from the furthest level")
+        self.assertIn(late.name, mails.body_html)
+        self.assertIn(recent.name, mails.body_html)
+        merged = events.filtered(lambda event: event.invoice_id == recent)
+        self.assertEqual(merged.note, f"Sent with the message of level {self.level[15].name}.")
+        review = self._activities(self.customer_bruno)
+        self.assertEqual(review.user_id, self.user_ana, "level 15's task still goes out")
+
     def test_server_action_runs_once_on_the_invoices(self):
         action = self.env["ir.actions.server"].create(
             {
@@ -273,6 +315,11 @@ class TestCollectionRun(CollectionsCommon):
             self.assertEqual(partner.collection_oldest_due_date, DUE)
             self.assertEqual(partner.collection_max_level_id, self.level[7])
             self.assertEqual(partner.collection_next_date, DUE + timedelta(days=15))
+            self.assertEqual(
+                partner.collection_next_level_id,
+                self.level[15],
+                "the action of the earliest date, not the earliest level of the strategy",
+            )
             self.assertEqual(invoice.collection_next_level_id, self.level[15])
 
     def test_level_validation(self):
@@ -337,6 +384,47 @@ class TestCollectionRun(CollectionsCommon):
         call = self._activities(invoice)
         self.assertEqual(call.user_id, self.user_bruno)
         self.assertEqual(call.date_deadline, DUE + timedelta(days=1))
+
+    def test_customer_worklist_most_urgent_first(self):
+        second_customer = self.customer_none.copy({"name": "Ferretería Austral"})
+        second_customer.collection_advisor_id = self.bruno
+        self._invoice(self.customer_bruno, 400.0, due=DUE + timedelta(days=20))
+        self._invoice(self.customer_bruno, 600.0, due=DUE)
+        urgent = self._invoice(second_customer, 900.0, due=DUE - timedelta(days=4))
+        self._invoice(self.customer_carla, 500.0)
+        Worklist = self.env["collection.worklist"]
+        with freeze_time(DUE):
+            rows = Worklist.with_user(self.user_bruno).search([("next_date", "<=", "today")])
+            self.assertEqual(
+                rows.partner_id.mapped("name"),
+                ["Ferretería Austral", "Comercial Andes SpA"],
+                "the advisor's own customers, the earliest next step first",
+            )
+            self.assertEqual(rows[0].next_level_id, self.level[-3])
+            self.assertEqual(rows[0].next_date, DUE - timedelta(days=7))
+            self.assertEqual(rows[1].invoice_count, 2)
+            self.assertEqual(rows[1].amount_due, 1000.0)
+            self.assertEqual(rows[1].next_date, DUE - timedelta(days=3))
+            team = Worklist.with_user(self.user_ana).search([])
+            self.assertEqual(
+                team.partner_id, second_customer | self.customer_bruno | self.customer_carla
+            )
+            self.assertFalse(Worklist.with_user(self.user_elena).search([]))
+            rows[0].action_schedule_call()
+            invoices = rows[0].action_open_invoices()
+        self.assertEqual(self.env["account.move"].search(invoices["domain"]), urgent)
+        self.assertEqual(rows[0].action_open_customer()["res_id"], second_customer.id)
+        call = self._activities(second_customer)
+        self.assertEqual(call.user_id, self.user_bruno)
+        self.assertEqual(call.date_deadline, DUE)
+        with freeze_time(DUE):
+            self.Run._run()
+        Worklist.invalidate_model()  # a SQL view: its rows are read again, as on a new page
+        self.assertEqual(
+            Worklist.search([("partner_id", "=", second_customer.id)]).next_level_id,
+            self.level[7],
+            "the row follows the invoices as the run moves them on",
+        )
 
     def test_credit_note_and_foreign_currency_payment_count(self):
         invoice = self._invoice(self.customer_bruno, amount=1000.0)
