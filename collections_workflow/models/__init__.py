@@ -2,6 +2,7 @@ from . import collection_staff
 from . import collection_strategy
 from . import collection_level
 from . import collection_event
+from . import collection_channel
 from . import collection_run
 from . import collection_worklist
 from . import ir_qweb

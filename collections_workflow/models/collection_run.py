@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
-from odoo.fields import Command, Domain
+from odoo.fields import Domain
 from odoo.tools import SQL
 
 from ..tools import contact_links
@@ -157,9 +157,15 @@ class CollectionRun(models.AbstractModel):
         speakers = self._get_speakers(actions)
         traces = defaultdict(list)
         for level, invoices_by_record in by_level.items():
-            notes = self._act(level, invoices_by_record, today, traces, speakers)
+            notes, failed = self._act(level, invoices_by_record, today, traces, speakers)
             event_vals += [
-                self._prepare_event_vals(move, level, today, note=notes.get(record))
+                self._prepare_event_vals(
+                    move,
+                    level,
+                    today,
+                    state="failed" if record in failed else "done",
+                    note=notes.get(record),
+                )
                 for record, invoices in invoices_by_record.items()
                 for move in invoices
             ]
@@ -240,15 +246,27 @@ class CollectionRun(models.AbstractModel):
             record: speakers[record] for record in records if speakers.get(record, level) != level
         }
         speaking = records.filtered(lambda record: record not in merged)
+        outcome = defaultdict(lambda: {"sent": [], "problems": []})
+        channel = self.env["collection.channel"]
+        company = level.company_id
         if speaking and level.use_email:
-            self._queue_emails(level.email_template_id, speaking)
+            channel._queue_emails(level.email_template_id, speaking, outcome, company)
         if speaking and level.use_statement:
-            self._queue_emails(level.statement_template_id, speaking)
+            channel._queue_emails(level.statement_template_id, speaking, outcome, company)
         if speaking and level.use_sms:
-            speaking._message_sms_schedule_mass(template=level.sms_template_id)
+            channel._queue_sms(level.sms_template_id, speaking, outcome, company)
         if speaking and level.use_letter:
-            self._keep_letters(level.letter_template_id, speaking)
-        notes = self._schedule_tasks(level, invoices_by_record, today, merged)
+            channel._keep_letters(level.letter_template_id, speaking, outcome, company)
+        self._schedule_tasks(level, invoices_by_record, today, merged, outcome)
+        notes = {
+            record: "\n".join(outcome[record]["problems"])
+            for record in records
+            if outcome[record]["problems"]
+        }
+        # a level that writes to the customer failed where no message could go out
+        failed = {
+            record for record in speaking if level._sends_messages() and not outcome[record]["sent"]
+        }
         if level.server_action_id:
             level.server_action_id.with_context(
                 active_model="account.move",
@@ -257,16 +275,16 @@ class CollectionRun(models.AbstractModel):
             ).run()
         if level.handover:
             invoices.write({"collection_handover_partner_id": level.handover_partner_id.id})
-        self._trace(level, invoices_by_record, traces, merged, notes)
-        return notes
+        self._trace(level, invoices_by_record, traces, merged, notes, failed)
+        return notes, failed
 
     @api.model
-    def _trace(self, level, invoices_by_record, traces, merged, notes):
+    def _trace(self, level, invoices_by_record, traces, merged, notes, failed):
         """Note, for the chatter, what ``level`` did that is not there already.
 
         A message or a task on a record is its own trace there; an invoice reminded
-        through its customer, a customer reminded invoice by invoice, a server action or a
-        hand-over leave a line.
+        through its customer, a customer reminded invoice by invoice, a server action, a
+        hand-over or a message that could not go out leave a line.
         """
         channels = ", ".join(level._get_channel_labels()) or "-"
         per_customer = level._is_per_customer()
@@ -274,33 +292,38 @@ class CollectionRun(models.AbstractModel):
         silent_actions = level.server_action_id or level.handover
         for record, record_invoices in invoices_by_record.items():
             if record in merged:
-                notes[record] = self.env._(
+                merged_note = self.env._(
                     "Sent with the message of level %(level)s.", level=merged[record].name
                 )
+                notes[record] = "\n".join(filter(None, [merged_note, notes.get(record)]))
             line = self.env._(
                 "Collections: level %(level)s (%(channels)s).",
                 level=level.name,
                 channels=channels,
             )
-            if not per_customer or silent_actions or not shows_itself:
+            if record in failed:
+                line = Markup("%s %s") % (line, notes.get(record, ""))
+            if not per_customer or silent_actions or not shows_itself or record in failed:
                 traces[record_invoices.commercial_partner_id].append((line, record_invoices))
-            if per_customer or silent_actions or not shows_itself:
+            if per_customer or silent_actions or not shows_itself or record in failed:
                 for move in record_invoices:
                     traces[move].append((line, move))
 
     @api.model
-    def _schedule_tasks(self, level, invoices_by_record, today, merged):
-        """Create the level's tasks in one batch; return a note per record left without.
+    def _schedule_tasks(self, level, invoices_by_record, today, merged, outcome):
+        """Create the level's tasks in one batch; report in ``outcome`` those left undone.
 
         A customer whose message comes from another level today (``merged``) gets no
         WhatsApp task from this one.
         """
-        notes = defaultdict(list)
         activity_vals = []
         for record, invoices in invoices_by_record.items():
             tasks = []
             if level.use_whatsapp and record not in merged:
-                tasks.append(self._prepare_whatsapp_task(record, level, invoices, today))
+                vals, note = self._prepare_whatsapp_task(record, level, invoices, today)
+                if vals:
+                    outcome[record]["sent"].append("whatsapp")
+                tasks.append((vals, note))
             if level.use_call:
                 call = self.env.ref("mail.mail_activity_data_call")
                 tasks.append(self._prepare_task(record, level, invoices, today, call, "advisor"))
@@ -319,65 +342,14 @@ class CollectionRun(models.AbstractModel):
                 if vals:
                     activity_vals.append(vals)
                 if note:
-                    notes[record].append(note)
+                    outcome[record]["problems"].append(note)
         if activity_vals:
             self.env["mail.activity"].create(activity_vals)
-        return {record: "\n".join(lines) for record, lines in notes.items()}
 
     @api.model
     def _concat(self, recordsets):
         recordsets = list(recordsets)
         return recordsets[0].concat(*recordsets[1:]) if recordsets else self.env["account.move"]
-
-    @api.model
-    def _queue_emails(self, template, records):
-        """Render ``template`` for all ``records`` at once and queue one email each.
-
-        Each email is also its record's chatter trace (an outgoing email message), so that
-        a batch of reminders costs a few queries, not a few per customer.
-        """
-        values = template._generate_template(
-            records.ids,
-            [
-                "subject",
-                "body_html",
-                "email_from",
-                "reply_to",
-                "partner_to",
-                "email_to",
-                "email_cc",
-            ],
-        )
-        comment = self.env.ref("mail.mt_comment").id
-        author = self.env.user.partner_id.id
-        # mail.mail is a technical model; the run already checked what it may send
-        self.env["mail.mail"].sudo().create(
-            [
-                {
-                    "model": records._name,
-                    "res_id": res_id,
-                    "message_type": "email_outgoing",
-                    "subtype_id": comment,
-                    "author_id": author,
-                    "subject": vals.get("subject"),
-                    "body": vals.get("body_html"),
-                    "body_html": vals.get("body_html"),
-                    "email_from": vals.get("email_from"),
-                    "reply_to": vals.get("reply_to"),
-                    "email_to": vals.get("email_to"),
-                    "email_cc": vals.get("email_cc"),
-                    "recipient_ids": [Command.set(vals.get("partner_ids", []))],
-                    "auto_delete": False,
-                }
-                for res_id, vals in values.items()
-            ]
-        )
-
-    @api.model
-    def _keep_letters(self, template, records):
-        """Keep each letter on its record's chatter, to print and post."""
-        bodies = template._render_field("body_html", records.ids, compute_lang=True)
-        records._message_log_batch(bodies=bodies)
 
     @api.model
     def _get_assignee(self, invoices, assignee, level):

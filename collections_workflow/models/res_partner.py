@@ -94,6 +94,22 @@ class ResPartner(models.Model):
             ("payment_state", "not in", CLOSED_PAYMENT_STATES),
         ]
 
+    def _get_collection_billing_contacts(self):
+        """``{customer: partners}``: whom the customers' collection messages are for.
+
+        A customer's contacts of type *Invoice Address* that have an email, else the
+        customer itself; in one query for all of ``self`` (commercial partners).
+        """
+        contacts = self.search(
+            [
+                ("commercial_partner_id", "in", self.ids),
+                ("id", "not in", self.ids),
+                ("type", "=", "invoice"),
+                ("email", "!=", False),
+            ]
+        ).grouped("commercial_partner_id")
+        return {customer: contacts.get(customer) or customer for customer in self}
+
     @api.depends_context("company")
     def _compute_collection_open_invoice_ids(self):
         invoices = self.env["account.move"].search(

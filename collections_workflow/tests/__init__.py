@@ -5,3 +5,4 @@ from . import test_portfolio_import
 from . import test_collection_run
 from . import test_concurrent_runs
 from . import test_tour
+from . import test_collection_channels

@@ -1,12 +1,17 @@
 # Copyright 2026 collections_workflow contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo.tests import new_test_user
+from collections import defaultdict
+from datetime import date, timedelta
+
+from odoo.fields import Command
+from odoo.tests import freeze_time, new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
 ADVISOR_GROUP = "collections_workflow.collections_workflow_group_advisor"
 SUPERVISOR_GROUP = "collections_workflow.collections_workflow_group_supervisor"
 MANAGER_GROUP = "collections_workflow.collections_workflow_group_manager"
+DUE = date(2026, 3, 10)
 
 
 class CollectionsCommon(AccountTestInvoicingCommon):
@@ -98,3 +103,72 @@ class CollectionsCommon(AccountTestInvoicingCommon):
         cls.customer_bruno.collection_advisor_id = cls.bruno
         cls.customer_carla.collection_advisor_id = cls.carla
         cls.customer_elena.collection_advisor_id = cls.elena
+
+
+class CollectionRunCase(CollectionsCommon):
+    """Customers with contacts, the shipped strategies copied into the test company."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Run = cls.env["collection.run"]
+        cls.Event = cls.env["collection.event"]
+        # the shipped strategies belong to the main company: copy them into the test company
+        cls.standard = cls._copy_strategy("collection_strategy_standard")
+        cls.strategic = cls._copy_strategy("collection_strategy_strategic")
+        cls.company.collection_strategy_id = cls.standard
+        cls.level = {level.day_offset: level for level in cls.standard.level_ids}
+        cls.customer_bruno.write({"email": "pagos@andes.example.com", "phone": "+56 2 2345 6701"})
+        cls.customer_carla.write({"email": "pagos@emilia.example.com", "phone": "+56 2 2345 6702"})
+        cls.customer_elena.write({"email": "pagos@cordillera.example.com"})
+
+    @classmethod
+    def _copy_strategy(cls, xmlid):
+        shipped = cls.env.ref(f"collections_workflow.{xmlid}").sudo()
+        strategy = shipped.copy({"company_id": cls.company.id, "partner_category_ids": False})
+        return strategy.sudo(False)
+
+    def _invoice(self, partner, amount=1000.0, due=DUE):
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": partner.id,
+                "invoice_date": due - timedelta(days=30),
+                "invoice_date_due": due,
+                "invoice_line_ids": [
+                    Command.create(
+                        {"name": "Servicio", "quantity": 1, "price_unit": amount, "tax_ids": []}
+                    )
+                ],
+            }
+        )
+        invoice.action_post()
+        self.assertEqual(invoice.invoice_date_due, due)
+        return invoice
+
+    def _run_days(self, first, last):
+        """Run the daily job each day from ``first`` to ``last``; events by day."""
+        by_day = defaultdict(lambda: self.Event)
+        day = first
+        while day <= last:
+            with freeze_time(day):
+                events = self.Run._run()
+            if events:
+                by_day[day] = events
+            day += timedelta(days=1)
+        return by_day
+
+    def _mails(self, record):
+        """Emails queued to the customer (not the task notifications sent to users)."""
+        return self.env["mail.mail"].search(
+            [
+                ("model", "=", record._name),
+                ("res_id", "=", record.id),
+                ("recipient_ids", "in", record.commercial_partner_id.ids),
+            ]
+        )
+
+    def _activities(self, record):
+        return self.env["mail.activity"].search(
+            [("res_model", "=", record._name), ("res_id", "=", record.id)]
+        )

@@ -1,0 +1,190 @@
+# Copyright 2026 collections_workflow contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
+from odoo import api, models
+from odoo.fields import Command
+from odoo.tools import email_normalize, formataddr
+
+
+class CollectionChannel(models.AbstractModel):
+    """The channels through which a level reaches a customer: email, SMS, letter.
+
+    Each method sends one level's message to a batch of records (customers or invoices) at
+    once and reports, per record, in ``outcome``: the channels that reached the customer
+    (``outcome[record]["sent"]``) and why a channel did not (``outcome[record]["problems"]``).
+    """
+
+    _name = "collection.channel"
+    _description = "Collections Channels"
+
+    # ------------------------------------------------------------------ email
+    @api.model
+    def _queue_emails(self, template, records, outcome, company):
+        """Render ``template`` for ``records`` of ``company`` and queue one email each.
+
+        Emails go to the customer's billing contacts only, in the customer's language
+        (else the company's), with a reply-to that reaches the advisor and the record's
+        chatter. Each email is also its record's chatter trace.
+        """
+        recipients = self._get_email_recipients(records)
+        reachable = records.filtered(lambda record: recipients[record])
+        for record in records - reachable:
+            outcome[record]["problems"].append(
+                self.env._(
+                    "Email not sent: no billing contact of %(customer)s has a usable email "
+                    "address.",
+                    customer=record.commercial_partner_id.display_name,
+                )
+            )
+        if not reachable:
+            return
+        # a customer without a language reads the company's; advisors are per company
+        values = (
+            template.with_company(company)
+            .with_context(lang=company.partner_id.lang or self.env.lang)
+            ._generate_template(reachable.ids, ["subject", "body_html", "email_from"])
+        )
+        reply_to = self._get_reply_to(reachable, company)
+        comment = self.env.ref("mail.mt_comment").id
+        author = self.env.user.partner_id.id
+        # mail.mail is a technical model; the run already checked what it may send
+        self.env["mail.mail"].sudo().create(
+            [
+                {
+                    "model": record._name,
+                    "res_id": record.id,
+                    "message_type": "email_outgoing",
+                    "subtype_id": comment,
+                    "author_id": author,
+                    "subject": values[record.id].get("subject"),
+                    "body": values[record.id].get("body_html"),
+                    "body_html": values[record.id].get("body_html"),
+                    "email_from": values[record.id].get("email_from"),
+                    "reply_to": reply_to[record.id],
+                    "recipient_ids": [Command.set(recipients[record].ids)],
+                    "auto_delete": False,
+                }
+                for record in reachable
+            ]
+        )
+        for record in reachable:
+            outcome[record]["sent"].append("email")
+
+    @api.model
+    def _get_email_recipients(self, records):
+        """``{record: partners}``: whom a message about ``record`` may be emailed to.
+
+        An invoice goes to its invoice address when that is a contact of the customer;
+        otherwise, and for a customer, to the customer's billing contacts (its contacts of
+        type *Invoice Address*), else to the customer itself. Never to anyone outside the
+        customer, and never to a blacklisted address.
+        """
+        customers = records.commercial_partner_id
+        billing = customers._get_collection_billing_contacts()
+        blacklisted = self._get_blacklisted_emails(
+            records.partner_id if records._name == "account.move" else records,
+            *billing.values(),
+        )
+
+        def usable(partners):
+            return partners.filtered(
+                lambda partner: partner.email_normalized
+                and partner.email_normalized not in blacklisted
+            )
+
+        result = {}
+        for record in records:
+            customer = record.commercial_partner_id
+            own = (
+                record.partner_id
+                if record._name == "account.move"
+                and record.partner_id != customer
+                and record.partner_id.commercial_partner_id == customer
+                else record.browse()
+            )
+            result[record] = usable(own) or usable(billing[customer])
+        return result
+
+    @api.model
+    def _get_blacklisted_emails(self, *partners):
+        emails = {
+            partner.email_normalized
+            for group in partners
+            for partner in group
+            if partner.email_normalized
+        }
+        if not emails:
+            return set()
+        return set(
+            self.env["mail.blacklist"]
+            .sudo()
+            .search([("email", "in", list(emails))])
+            .mapped("email")
+        )
+
+    @api.model
+    def _get_reply_to(self, records, company):
+        """``{res_id: reply-to}``: the record's chatter (catchall) and the advisor.
+
+        A reply then reaches the advisor at once and lands on the record's chatter.
+        """
+        advisors = {}
+        for record in records.with_company(company):
+            advisor = record.commercial_partner_id.collection_advisor_id
+            advisors[record.id] = (
+                formataddr((advisor.name, advisor.email))
+                if advisor.email and email_normalize(advisor.email)
+                else False
+            )
+        threads = records._notify_get_reply_to_batch(
+            defaults=dict.fromkeys(records.ids, False),
+            author_ids=dict.fromkeys(records.ids, False),
+        )
+        return {
+            res_id: ", ".join(
+                address for address in (threads.get(res_id), advisors[res_id]) if address
+            )
+            or False
+            for res_id in records.ids
+        }
+
+    # ------------------------------------------------------------------ SMS
+    @api.model
+    def _queue_sms(self, template, records, outcome, company):
+        """Queue one SMS per record through Odoo's SMS queue; report numbers it refused.
+
+        Odoo's SMS composer normalises each number with ``phonenumbers`` and cancels, with
+        a reason, the SMS it cannot send (no number, a malformed one, a blacklisted one, the
+        same number twice): those reasons go on the event instead of being dropped.
+        """
+        sms_all = records.with_company(company)._message_sms_schedule_mass(template=template)
+        reasons = dict(self.env["sms.sms"]._fields["failure_type"]._description_selection(self.env))
+        by_res_id = defaultdict(list)
+        for sms in sms_all:
+            by_res_id[sms.mail_message_id.res_id].append(sms)
+        for record in records:
+            for sms in by_res_id.get(record.id, []):
+                if sms.state in ("outgoing", "pending", "sent"):
+                    outcome[record]["sent"].append("sms")
+                else:
+                    outcome[record]["problems"].append(
+                        self.env._(
+                            "SMS not sent to %(number)s: %(reason)s",
+                            number=sms.number or "-",
+                            reason=reasons.get(sms.failure_type, sms.failure_type or "-"),
+                        )
+                    )
+
+    # ------------------------------------------------------------------ letter
+    @api.model
+    def _keep_letters(self, template, records, outcome, company):
+        """Keep each letter on its record's chatter, to print and post."""
+        bodies = (
+            template.with_company(company)
+            .with_context(lang=company.partner_id.lang or self.env.lang)
+            ._render_field("body_html", records.ids, compute_lang=True)
+        )
+        records._message_log_batch(bodies=bodies)
+        for record in records:
+            outcome[record]["sent"].append("letter")
