@@ -10,12 +10,13 @@
     "license": "LGPL-3",
     "application": False,
     "installable": True,
-    "depends": ["account", "phone_validation", "sms"],
+    "depends": ["account", "phone_validation", "resource", "sms"],
     "external_dependencies": {"python": ["phonenumbers", "openpyxl"]},
     "data": [
         "security/collections_workflow_groups.xml",
         "security/ir.model.access.csv",
         "security/collections_workflow_security.xml",
+        "data/resource_calendar_data.xml",
         "data/mail_template_data.xml",
         "data/collection_template_data.xml",
         "data/collection_strategy_data.xml",
@@ -28,6 +29,7 @@
         "wizard/res_partner_collection_import_views.xml",
         "wizard/collection_run_preview_views.xml",
         "views/collection_worklist_views.xml",
+        "views/res_config_settings_views.xml",
         "views/collections_workflow_menus.xml",
     ],
     "demo": [

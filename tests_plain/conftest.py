@@ -23,6 +23,16 @@ def portfolio_file():
 
 
 @pytest.fixture(scope="session")
+def contact_window():
+    return _load("contact_window")
+
+
+@pytest.fixture(scope="session")
+def identification():
+    return _load("identification")
+
+
+@pytest.fixture(scope="session")
 def contact_links():
     return _load("contact_links")
 

@@ -2,10 +2,14 @@ from . import collection_staff
 from . import collection_strategy
 from . import collection_level
 from . import collection_event
+from . import collection_contact_policy
 from . import collection_channel
 from . import collection_run
 from . import collection_worklist
 from . import ir_qweb
 from . import res_company
+from . import res_config_settings
 from . import res_partner
 from . import account_move
+from . import mail_template
+from . import sms_template

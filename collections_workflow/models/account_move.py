@@ -56,6 +56,14 @@ class AccountMove(models.Model):
     collection_handover_partner_id = fields.Many2one(
         "res.partner", string="Handed Over To", copy=False, readonly=True, tracking=True
     )
+    collection_deferred_until = fields.Datetime(
+        string="Collection Step Deferred Until",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="The next step waits until then: the customer's contact hours, or its weekly "
+        "contact limits.",
+    )
     collection_last_level_id = fields.Many2one(
         "collection.level",
         string="Last Level",
@@ -161,13 +169,18 @@ class AccountMove(models.Model):
             return "paused"
         return "active"
 
-    @api.depends("collection_event_ids.level_id", "collection_event_ids.date")
+    @api.depends(
+        "collection_event_ids.level_id",
+        "collection_event_ids.date",
+        "collection_event_ids.state",
+    )
     def _compute_collection_last(self):
-        # the events are the record of what the run did: no write on the invoice itself
+        # the events are the record of what the run did: no write on the invoice itself;
+        # a deferred step has not been taken yet
         for move in self:
-            events = move.collection_event_ids.sorted(
-                lambda event: (event.level_id.day_offset, event.date)
-            )
+            events = move.collection_event_ids.filtered(
+                lambda event: event.state != "deferred"
+            ).sorted(lambda event: (event.level_id.day_offset, event.date))
             move.collection_last_level_id = events[-1:].level_id
             move.collection_last_date = max(events.mapped("date"), default=False)
 

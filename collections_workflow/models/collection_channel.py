@@ -18,6 +18,22 @@ class CollectionChannel(models.AbstractModel):
     _name = "collection.channel"
     _description = "Collections Channels"
 
+    @api.model
+    def _filter_opted_out(self, records, channel, outcome):
+        """The records whose customer accepts ``channel``; the others noted in ``outcome``."""
+        fname = f"collection_optout_{channel}"
+        opted_out = records.filtered(lambda record: record.commercial_partner_id[fname])
+        label = records.commercial_partner_id._fields[fname].get_description(self.env)["string"]
+        for record in opted_out:
+            outcome[record]["problems"].append(
+                self.env._(
+                    "Not sent: %(customer)s opted out (%(option)s).",
+                    customer=record.commercial_partner_id.display_name,
+                    option=label,
+                )
+            )
+        return records - opted_out
+
     # ------------------------------------------------------------------ email
     @api.model
     def _queue_emails(self, template, records, outcome, company):
@@ -27,6 +43,7 @@ class CollectionChannel(models.AbstractModel):
         (else the company's), with a reply-to that reaches the advisor and the record's
         chatter. Each email is also its record's chatter trace.
         """
+        records = self._filter_opted_out(records, "email", outcome)
         recipients = self._get_email_recipients(records)
         reachable = records.filtered(lambda record: recipients[record])
         for record in records - reachable:
@@ -158,6 +175,9 @@ class CollectionChannel(models.AbstractModel):
         a reason, the SMS it cannot send (no number, a malformed one, a blacklisted one, the
         same number twice): those reasons go on the event instead of being dropped.
         """
+        records = self._filter_opted_out(records, "sms", outcome)
+        if not records:
+            return
         sms_all = records.with_company(company)._message_sms_schedule_mass(template=template)
         reasons = dict(self.env["sms.sms"]._fields["failure_type"]._description_selection(self.env))
         by_res_id = defaultdict(list)

@@ -31,12 +31,28 @@ class CollectionEvent(models.Model):
     supervisor_id = fields.Many2one("collection.staff", index=True, readonly=True)
     date = fields.Date(required=True, index=True, readonly=True)
     state = fields.Selection(
-        [("done", "Done"), ("skipped", "Skipped"), ("failed", "Failed")],
+        [
+            ("done", "Done"),
+            ("deferred", "Deferred"),
+            ("skipped", "Skipped"),
+            ("failed", "Failed"),
+        ],
         required=True,
         default="done",
         readonly=True,
     )
     channels = fields.Char(readonly=True, help="Channels the level used.")
+    scheduled_at = fields.Datetime(
+        string="Deferred Until",
+        readonly=True,
+        help="A deferred step waits for the customer's contact hours or for room under the "
+        "weekly contact limits; the run acts on it from then on.",
+    )
+    # the messages this event stands for: one per message, to count a customer's contacts
+    sent_email = fields.Boolean(string="Email Sent", readonly=True)
+    sent_sms = fields.Boolean(string="SMS Sent", readonly=True)
+    sent_whatsapp = fields.Boolean(string="WhatsApp Sent", readonly=True)
+    sent_letter = fields.Boolean(string="Letter Kept", readonly=True)
     amount_residual = fields.Monetary(
         string="Amount Due", currency_field="currency_id", readonly=True
     )

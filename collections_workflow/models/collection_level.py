@@ -1,7 +1,12 @@
 # Copyright 2026 collections_workflow contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.fields import Domain
+
+from ..tools import identification
 
 
 class CollectionLevel(models.Model):
@@ -128,6 +133,8 @@ class CollectionLevel(models.Model):
                             field=level._fields[template_field].get_description(self.env)["string"],
                         )
                     )
+                if level[channel]:
+                    level._check_template_identification(template, template_field)
                 # one message per customer is rendered on the customer, else on the invoice
                 grouped = level._is_per_customer()
                 expected = "res.partner" if grouped else "account.move"
@@ -142,6 +149,45 @@ class CollectionLevel(models.Model):
                             model=self.env["ir.model"]._get(template.model).name,
                         )
                     )
+
+    def _check_template_identification(self, template, template_field):
+        """Refuse a template that would not say which company writes, and who advises."""
+        self.ensure_one()
+        source_field = "body_html" if template._name == "mail.template" else "body"
+        missing = identification.missing_identification(
+            template.with_context(lang="en_US")[source_field]
+        )
+        if not missing:
+            return
+        labels = {
+            ("company", "advisor"): self.env._("the company or the advisor"),
+            ("company",): self.env._("the company"),
+            ("advisor",): self.env._("the advisor"),
+        }
+        raise ValidationError(
+            self.env._(
+                "Level %(level)s: the %(field)s %(template)s does not name %(missing)s. Every "
+                "collection message says which company writes and who the customer's advisor "
+                "is, e.g. {{ object.company_id.name }} and "
+                "{{ object.collection_advisor_id.name }}.",
+                level=self.name,
+                field=self._fields[template_field].get_description(self.env)["string"],
+                template=template.name,
+                missing=labels[tuple(missing)],
+            )
+        )
+
+    @api.model
+    def _check_templates_in_use(self, templates):
+        """Re-check the levels that use ``templates`` (mail or SMS) after an edit."""
+        fields_by_model = defaultdict(list)
+        for template_field in self._channel_template_fields().values():
+            fields_by_model[self._fields[template_field].comodel_name].append(template_field)
+        domain = Domain.OR(
+            [(template_field, "in", templates.ids)]
+            for template_field in fields_by_model[templates._name]
+        )
+        self.sudo().search(domain)._check_channel_templates()
 
     @api.constrains("handover", "handover_partner_id")
     def _check_handover(self):
@@ -178,6 +224,18 @@ class CollectionLevel(models.Model):
         """Whether the level sends the customer anything (not only tasks for us)."""
         self.ensure_one()
         return any(self[channel] for channel in self._channel_template_fields())
+
+    def _get_contact_channels(self):
+        """The messages the level sends a customer, one entry per message."""
+        self.ensure_one()
+        channels = {
+            "use_email": "email",
+            "use_statement": "email",
+            "use_sms": "sms",
+            "use_whatsapp": "whatsapp",
+            "use_letter": "letter",
+        }
+        return [channel for field, channel in channels.items() if self[field]]
 
     @api.model
     def _channel_template_fields(self):

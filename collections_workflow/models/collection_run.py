@@ -4,6 +4,7 @@ from collections import defaultdict
 from datetime import timedelta
 from uuid import uuid4
 
+import pytz
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -12,6 +13,7 @@ from odoo.fields import Domain
 from odoo.tools import SQL
 
 from ..tools import contact_links
+from .collection_contact_policy import LIVE_CHANNELS
 
 BATCH_CUSTOMERS = 200
 
@@ -47,20 +49,32 @@ class CollectionRun(models.AbstractModel):
         return action
 
     @api.model
-    def _get_due_domain(self, today):
-        """Invoices whose next level is due ``today``; a hook for extra conditions."""
-        return Domain("collection_next_date", "<=", today) & Domain(
+    def _get_due_domain(self, today, now=None):
+        """Invoices whose next level is due ``today``; a hook for extra conditions.
+
+        With ``now`` (a naive UTC datetime), leave out the steps deferred beyond it.
+        """
+        domain = Domain("collection_next_date", "<=", today) & Domain(
             "collection_status", "=", "active"
         )
+        if now:
+            domain &= Domain("collection_deferred_until", "=", False) | Domain(
+                "collection_deferred_until", "<=", now
+            )
+        return domain
 
     @api.model
-    def _run(self, today=None, batch_size=BATCH_CUSTOMERS, commit=False, max_batches=None):
+    def _run(
+        self, today=None, batch_size=BATCH_CUSTOMERS, commit=False, max_batches=None, now=None
+    ):
         """Run the levels due ``today``; return the events created.
 
         :param commit: commit after each batch of customers (the scheduled job does);
-        :param max_batches: stop after that many batches (tests, "run now" previews).
+        :param max_batches: stop after that many batches (tests, "run now" previews);
+        :param now: the moment contact rules are read at (naive UTC; default: now).
         """
         today = today or fields.Date.context_today(self)
+        now = now or fields.Datetime.now()
         # reuse the compiled mail templates for every record of this run (see ir.qweb)
         run = self.with_context(collections_qweb_cache=str(uuid4()))
         Move = run.env["account.move"]
@@ -68,7 +82,7 @@ class CollectionRun(models.AbstractModel):
         locked_elsewhere = []
         batches = 0
         while not max_batches or batches < max_batches:
-            domain = run._get_due_domain(today)
+            domain = run._get_due_domain(today, now)
             if locked_elsewhere:
                 domain &= Domain("id", "not in", locked_elsewhere)
             partners = [
@@ -87,7 +101,12 @@ class CollectionRun(models.AbstractModel):
             locked = moves.try_lock_for_update()
             # another worker holds these: it acts on them, we leave them alone
             locked_elsewhere += (moves - locked).ids
-            events |= run._process(locked, today)
+            batch_events = run._process(locked, today, now)
+            events |= batch_events
+            # what waits is not for this run any more, whatever its moment
+            locked_elsewhere += batch_events.filtered(
+                lambda event: event.state == "deferred"
+            ).invoice_id.ids
             # the invoices' collection state follows from the new events; none of it is
             # tracked, so spare the chatter's tracking its look at every invoice field
             run.with_context(mail_notrack=True).env.flush_all()
@@ -104,10 +123,12 @@ class CollectionRun(models.AbstractModel):
         level that groups invoices and the invoice otherwise; ``skipped`` lists the
         (invoice, level) pairs passed over because a later level is already due.
         """
+        # a deferred step is still to take
         done = {
             (event.invoice_id.id, event.level_id.id)
             for event in self.env["collection.event"].search_fetch(
-                [("invoice_id", "in", moves.ids)], ["invoice_id", "level_id"]
+                [("invoice_id", "in", moves.ids), ("state", "!=", "deferred")],
+                ["invoice_id", "level_id"],
             )
         }
         actions = defaultdict(lambda: self.env["account.move"])
@@ -129,8 +150,12 @@ class CollectionRun(models.AbstractModel):
         return actions, skipped
 
     @api.model
-    def _process(self, moves, today):
-        """Re-check, then act on one batch of invoices; return the events created."""
+    def _process(self, moves, today, now=None):
+        """Re-check, then act on one batch of invoices; return the events created.
+
+        ``now`` (naive UTC, default: now) is the moment the contact rules are read at.
+        """
+        now = pytz.utc.localize(now or fields.Datetime.now())
         # payments may have landed since the invoices were selected: read them afresh
         moves.invalidate_recordset()
         moves = moves.filtered(
@@ -139,6 +164,11 @@ class CollectionRun(models.AbstractModel):
             and move.collection_next_date <= today
         )
         actions, skipped = self._plan(moves, today)
+        # steps deferred by an earlier run, taken (or passed over, or deferred) now
+        Event = self.env["collection.event"].sudo()
+        pending = Event.search([("invoice_id", "in", moves.ids), ("state", "=", "deferred")])
+        speakers = self._get_speakers(actions)
+        deferred = self._apply_contact_rules(actions, speakers, today, now)
         # messages to a customer link each of its open invoices, not only the due ones
         self._ensure_access_tokens(moves | moves.commercial_partner_id.collection_open_invoice_ids)
         event_vals = [
@@ -151,27 +181,124 @@ class CollectionRun(models.AbstractModel):
             )
             for move, level in skipped
         ]
+        waiting = {key: actions.pop(key) for key in deferred}
+        for key, (moment, reason) in deferred.items():
+            event_vals += [
+                dict(
+                    self._prepare_event_vals(move, key[1], today, state="deferred", note=reason),
+                    scheduled_at=moment.replace(tzinfo=None),
+                )
+                for move in waiting[key]
+            ]
         by_level = defaultdict(dict)
         for (record, level), invoices in actions.items():
             by_level[level][record] = invoices
-        speakers = self._get_speakers(actions)
         traces = defaultdict(list)
         for level, invoices_by_record in by_level.items():
-            notes, failed = self._act(level, invoices_by_record, today, traces, speakers)
-            event_vals += [
-                self._prepare_event_vals(
-                    move,
-                    level,
-                    today,
-                    state="failed" if record in failed else "done",
-                    note=notes.get(record),
-                )
-                for record, invoices in invoices_by_record.items()
-                for move in invoices
-            ]
+            notes, failed, sent = self._act(level, invoices_by_record, today, traces, speakers)
+            for record, invoices in invoices_by_record.items():
+                for index, move in enumerate(invoices):
+                    vals = self._prepare_event_vals(
+                        move,
+                        level,
+                        today,
+                        state="failed" if record in failed else "done",
+                        note=notes.get(record),
+                    )
+                    if index == 0:
+                        # the event of the record's first invoice stands for its messages
+                        vals.update({f"sent_{channel}": True for channel in sent.get(record, ())})
+                    event_vals.append(vals)
         self._write_traces(traces)
+        self._record_deferrals(deferred, waiting, self._concat(actions.values()))
+        # a step deferred before is recorded afresh, its wait kept in the new note
+        waited = {(event.invoice_id.id, event.level_id.id): event for event in pending}
+        for vals in event_vals:
+            earlier = waited.get((vals["invoice_id"], vals["level_id"]))
+            if earlier and vals["state"] != "deferred":
+                waited_note = self.env._(
+                    "Waited until %(moment)s (UTC). %(reason)s",
+                    moment=earlier.scheduled_at,
+                    reason=earlier.note,
+                )
+                vals["note"] = "\n".join(filter(None, [waited_note, vals["note"]]))
+        keys = {(vals["invoice_id"], vals["level_id"]) for vals in event_vals}
+        pending.filtered(lambda event: (event.invoice_id.id, event.level_id.id) in keys).unlink()
         # events are the run's own record, which no user creates: written as superuser
-        return self.env["collection.event"].sudo().create(event_vals).sudo(False)
+        return Event.create(event_vals).sudo(False)
+
+    @api.model
+    def _apply_contact_rules(self, actions, speakers, today, now):
+        """``{(record, level): (moment, reason)}``: what must wait, and until when.
+
+        A message waits for the customer's contact hours (read in its time zone) and for
+        room under the weekly contact limits; a level that only sets tasks for the team,
+        and a level whose message goes out with another level's (``speakers``), follow
+        no contact rule of their own.
+        """
+        policy = self.env["collection.contact.policy"]
+        deferred = {}
+        writing = [
+            (record, level)
+            for record, level in actions
+            if level._get_contact_channels()
+            and speakers.get(record.commercial_partner_id, level) == level
+        ]
+        by_company = defaultdict(list)
+        for record, level in writing:
+            by_company[level.company_id].append((record, level))
+        for company, company_actions in by_company.items():
+            customers = self.env["res.partner"].browse(
+                {record.commercial_partner_id.id for record, _level in company_actions}
+            )
+            opens = policy._get_open_moments(customers, company, now)
+            recent = policy._get_recent_contacts(customers, today)
+            for record, level in company_actions:
+                customer = record.commercial_partner_id
+                channels = level._get_contact_channels()
+                live = any(channel in LIVE_CHANNELS for channel in channels)
+                if live and opens[customer] > now:
+                    deferred[record, level] = (
+                        opens[customer],
+                        self.env._(
+                            "Deferred: outside the customer's contact hours (%(tz)s).",
+                            tz=customer._get_collection_tz()[customer],
+                        ),
+                    )
+                    continue
+                release = policy._get_cap_release_day(recent[customer], channels, company, today)
+                if release > today:
+                    start = max(policy._start_of_day(customer, release), now)
+                    moment = policy._get_open_moments(customer, company, start)[customer]
+                    deferred[record, level] = (
+                        moment,
+                        self.env._("Deferred: the customer's weekly contact limit is reached."),
+                    )
+                    continue
+                for channel in channels:
+                    recent[customer][channel].append(today)
+        # a level whose message was merged into a deferred one waits with it
+        for record, level in list(actions):
+            speaker = speakers.get(record, level)
+            if speaker != level and (record, speaker) in deferred:
+                deferred[record, level] = deferred[record, speaker]
+        return deferred
+
+    @api.model
+    def _record_deferrals(self, deferred, waiting, acted):
+        """Keep on each invoice until when its step waits; clear it once taken.
+
+        :param waiting: the invoices of each deferred (record, level);
+        :param acted: the invoices acted on.
+        """
+        by_moment = defaultdict(lambda: self.env["account.move"])
+        for key, (moment, _reason) in deferred.items():
+            by_moment[moment.replace(tzinfo=None)] |= waiting[key]
+        taken = acted.filtered("collection_deferred_until")
+        for moment, invoices in by_moment.items():
+            invoices.sudo().write({"collection_deferred_until": moment})
+        if taken:
+            taken.sudo().write({"collection_deferred_until": False})
 
     @api.model
     def _get_speakers(self, actions):
@@ -258,14 +385,16 @@ class CollectionRun(models.AbstractModel):
         if speaking and level.use_letter:
             channel._keep_letters(level.letter_template_id, speaking, outcome, company)
         self._schedule_tasks(level, invoices_by_record, today, merged, outcome)
+        # a level that writes to the customer failed where no message could go out: the
+        # advisor gets a task to reach the customer another way
+        failed = {
+            record for record in speaking if level._sends_messages() and not outcome[record]["sent"]
+        }
+        self._schedule_fallback_tasks(level, invoices_by_record, today, failed, outcome)
         notes = {
             record: "\n".join(outcome[record]["problems"])
             for record in records
             if outcome[record]["problems"]
-        }
-        # a level that writes to the customer failed where no message could go out
-        failed = {
-            record for record in speaking if level._sends_messages() and not outcome[record]["sent"]
         }
         if level.server_action_id:
             level.server_action_id.with_context(
@@ -276,7 +405,7 @@ class CollectionRun(models.AbstractModel):
         if level.handover:
             invoices.write({"collection_handover_partner_id": level.handover_partner_id.id})
         self._trace(level, invoices_by_record, traces, merged, notes, failed)
-        return notes, failed
+        return notes, failed, {record: outcome[record]["sent"] for record in speaking}
 
     @api.model
     def _trace(self, level, invoices_by_record, traces, merged, notes, failed):
@@ -347,6 +476,40 @@ class CollectionRun(models.AbstractModel):
             self.env["mail.activity"].create(activity_vals)
 
     @api.model
+    def _schedule_fallback_tasks(self, level, invoices_by_record, today, failed, outcome):
+        """A to-do for the advisor of each customer no message of ``level`` reached."""
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        activity_vals = []
+        for record in failed:
+            invoices = invoices_by_record[record]
+            customer = invoices.commercial_partner_id
+            user = self._get_assignee(invoices, "advisor", level)
+            if not user:
+                continue
+            reasons = Markup("").join(
+                Markup("<li>%s</li>") % problem for problem in outcome[record]["problems"]
+            )
+            activity_vals.append(
+                self._prepare_activity_vals(
+                    record,
+                    todo,
+                    self.env._(
+                        "Reach %(customer)s another way: %(level)s",
+                        customer=customer.display_name,
+                        level=level.name,
+                    ),
+                    today,
+                    user,
+                    Markup("<ul>%s</ul>%s") % (reasons, self._invoice_list_html(invoices)),
+                )
+            )
+            outcome[record]["problems"].append(
+                self.env._("The advisor has a task to reach the customer another way.")
+            )
+        if activity_vals:
+            self.env["mail.activity"].create(activity_vals)
+
+    @api.model
     def _concat(self, recordsets):
         recordsets = list(recordsets)
         return recordsets[0].concat(*recordsets[1:]) if recordsets else self.env["account.move"]
@@ -385,6 +548,14 @@ class CollectionRun(models.AbstractModel):
         """Assisted WhatsApp: a task for the advisor with the one-click, prefilled chat."""
         user = self._get_assignee(invoices, "advisor", level)
         customer = invoices.commercial_partner_id
+        if customer.collection_optout_whatsapp:
+            return {}, self.env._(
+                "Not sent: %(customer)s opted out (%(option)s).",
+                customer=customer.display_name,
+                option=customer._fields["collection_optout_whatsapp"].get_description(self.env)[
+                    "string"
+                ],
+            )
         text = level.whatsapp_template_id._render_field("body", record.ids, compute_lang=True)[
             record.id
         ]

@@ -1,6 +1,7 @@
 # Copyright 2026 collections_workflow contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
@@ -12,3 +13,56 @@ class ResCompany(models.Model):
         domain="[('company_id', '=', id)]",
         help="Strategy followed by customers without one of their own or a matching tag.",
     )
+    collection_contact_calendar_id = fields.Many2one(
+        "resource.calendar",
+        string="Contact Hours",
+        default=lambda self: self._default_collection_contact_calendar(),
+        help="Days and hours at which customers may be contacted, read in each customer's "
+        "time zone; the calendar's public holidays are closed days. Empty: at any time.",
+    )
+    collection_cap_total = fields.Integer(
+        string="Contacts per Week",
+        default=4,
+        help="Most messages a customer receives in any 7 days, all channels together; "
+        "the next ones wait. 0: no limit.",
+    )
+    collection_cap_email = fields.Integer(
+        string="Emails per Week", help="Most emails a customer receives in any 7 days. 0: no limit."
+    )
+    collection_cap_sms = fields.Integer(
+        string="SMS per Week", help="Most SMS a customer receives in any 7 days. 0: no limit."
+    )
+    collection_cap_whatsapp = fields.Integer(
+        string="WhatsApp Messages per Week",
+        help="Most WhatsApp messages a customer receives in any 7 days. 0: no limit.",
+    )
+
+    @api.model
+    def _default_collection_contact_calendar(self):
+        return self.env.ref(
+            "collections_workflow.resource_calendar_collection_contact_hours",
+            raise_if_not_found=False,
+        )
+
+    @api.constrains(
+        "collection_cap_total",
+        "collection_cap_email",
+        "collection_cap_sms",
+        "collection_cap_whatsapp",
+    )
+    def _check_collection_caps(self):
+        for company in self:
+            for fname in (
+                "collection_cap_total",
+                "collection_cap_email",
+                "collection_cap_sms",
+                "collection_cap_whatsapp",
+            ):
+                if company[fname] < 0:
+                    raise ValidationError(
+                        self.env._(
+                            "%(company)s: %(field)s cannot be negative (0 means no limit).",
+                            company=company.name,
+                            field=company._fields[fname].get_description(self.env)["string"],
+                        )
+                    )

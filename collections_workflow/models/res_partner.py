@@ -1,10 +1,12 @@
 # Copyright 2026 collections_workflow contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import pytz
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.fields import Domain
 
-from ..tools import contact_links
+from ..tools import contact_links, contact_window
 from .account_move import CLOSED_PAYMENT_STATES
 
 
@@ -46,6 +48,22 @@ class ResPartner(models.Model):
     )
     collection_exclusion_reason = fields.Char(
         string="Exclusion Reason", company_dependent=True, tracking=True
+    )
+    collection_optout_email = fields.Boolean(
+        string="No Collection Emails",
+        tracking=True,
+        help="The customer asked not to receive collection emails: its levels use their "
+        "other channels, else give the advisor a task.",
+    )
+    collection_optout_sms = fields.Boolean(
+        string="No Collection SMS",
+        tracking=True,
+        help="The customer asked not to receive collection SMS.",
+    )
+    collection_optout_whatsapp = fields.Boolean(
+        string="No Collection WhatsApp",
+        tracking=True,
+        help="The customer asked not to receive collection WhatsApp messages.",
     )
     collection_overdue_amount = fields.Monetary(
         string="Overdue Amount",
@@ -198,7 +216,30 @@ class ResPartner(models.Model):
 
     @api.model
     def _commercial_fields(self):
-        return super()._commercial_fields() + ["collection_advisor_id"]
+        return super()._commercial_fields() + [
+            "collection_advisor_id",
+            "collection_optout_email",
+            "collection_optout_sms",
+            "collection_optout_whatsapp",
+        ]
+
+    def _get_collection_tz(self):
+        """``{partner: time zone name}``: where each customer reads its messages.
+
+        Its own time zone, else its phone number's, else its country's, else the
+        company's, else UTC.
+        """
+        company_tz = self.env.company.partner_id.tz or "UTC"
+        result = {}
+        for partner in self:
+            country = partner.country_id.code
+            result[partner] = (
+                partner.tz
+                or contact_window.timezone_for_number(partner.phone, country)
+                or (country and (pytz.country_timezones.get(country) or [None])[0])
+                or company_tz
+            )
+        return result
 
     def write(self, vals):
         if "collection_advisor_id" in vals:

@@ -117,6 +117,8 @@ class CollectionRunCase(CollectionsCommon):
         cls.standard = cls._copy_strategy("collection_strategy_standard")
         cls.strategic = cls._copy_strategy("collection_strategy_strategic")
         cls.company.collection_strategy_id = cls.standard
+        # contact hours and weekly limits have their own tests (test_contact_rules)
+        cls.company.write({"collection_contact_calendar_id": False, "collection_cap_total": 0})
         cls.level = {level.day_offset: level for level in cls.standard.level_ids}
         cls.customer_bruno.write({"email": "pagos@andes.example.com", "phone": "+56 2 2345 6701"})
         cls.customer_carla.write({"email": "pagos@emilia.example.com", "phone": "+56 2 2345 6702"})

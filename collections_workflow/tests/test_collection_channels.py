@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timedelta
 
+from odoo.exceptions import ValidationError
 from odoo.tests import freeze_time, tagged
 
 from odoo.addons.sms.tests.common import MockSMS
@@ -92,7 +93,14 @@ class TestCollectionChannels(CollectionRunCase, MockSMS):
             event = self._event(invoice)
             self.assertEqual(event.state, "failed")
             self.assertIn("no billing contact", event.note)
-            self.assertFalse(self._mails(invoice))
+            customer = invoice.commercial_partner_id
+            self.assertFalse(
+                self._mails(invoice).recipient_ids & (customer | customer.child_ids),
+                "nothing to the customer",
+            )
+            task = self._activities(invoice)
+            self.assertEqual(task.user_id, customer.collection_advisor_id.user_id)
+            self.assertIn("Reach", task.summary, "the advisor reaches the customer another way")
             trace = invoice.commercial_partner_id.message_ids.filtered(
                 lambda message: "no billing contact" in (message.body or "")
             )
@@ -122,3 +130,32 @@ class TestCollectionChannels(CollectionRunCase, MockSMS):
             self.env["sms.sms"].sudo().search([("state", "=", "outgoing")])._send()
         self.assertEqual([sms["number"] for sms in self._sms], ["+56223456701"])
         self.assertIn(sent.name, self._sms[0]["body"])
+
+    def test_templates_must_name_the_company_and_the_advisor(self):
+        anonymous = self.env["mail.template"].create(
+            {
+                "name": "Anonymous reminder",
+                "model_id": self.env.ref("account.model_account_move").id,
+                "subject": "Please pay",
+                "body_html": "<p>Please pay {{ object.name }}.</p>",
+            }
+        )
+        with (
+            self.assertRaisesRegex(ValidationError, "does not name the company or the advisor"),
+            self.cr.savepoint(),
+        ):
+            self.level[3].email_template_id = anonymous
+        overdue = self.level[3].email_template_id
+        with (
+            self.assertRaisesRegex(ValidationError, "does not name the advisor"),
+            self.cr.savepoint(),
+        ):
+            overdue.body_html = "<p>{{ object.company_id.name }} asks you to pay.</p>"
+        sms = self.level[0].sms_template_id
+        with (
+            self.assertRaisesRegex(ValidationError, "does not name the company"),
+            self.cr.savepoint(),
+        ):
+            sms.body = "{{ object.collection_advisor_id.name }}: please pay {{ object.name }}"
+        self.assertEqual(self.level[3].email_template_id, overdue)
+        anonymous.body_html = "<p>Still anonymous, but used by no level.</p>"

@@ -28,6 +28,9 @@ class TestConcurrentRuns(BaseCase):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, api.SUPERUSER_ID, {})
             company = env.ref("base.main_company")
+            # the check is about workers, not about the clock: no contact hours here
+            self.calendar_id = company.collection_contact_calendar_id.id
+            company.collection_contact_calendar_id = False
             strategy = env["collection.strategy"].create(
                 {
                     "name": "Concurrency check",
@@ -90,6 +93,7 @@ class TestConcurrentRuns(BaseCase):
             invoices.with_context(force_delete=True).unlink()
             env["res.partner"].browse(self.partner_ids).unlink()
             env["collection.strategy"].browse(self.strategy_id).unlink()
+            env.ref("base.main_company").collection_contact_calendar_id = self.calendar_id
 
     def test_two_workers_never_act_twice(self):
         today = DUE + timedelta(days=3)

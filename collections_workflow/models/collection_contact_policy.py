@@ -1,0 +1,119 @@
+# Copyright 2026 collections_workflow contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+
+import pytz
+
+from odoo import api, models
+
+from ..tools import contact_window
+
+# the channels that write to the customer, and the company field capping each
+CAPPED_CHANNELS = {
+    "email": "collection_cap_email",
+    "sms": "collection_cap_sms",
+    "whatsapp": "collection_cap_whatsapp",
+    "letter": False,
+}
+# the channels that reach the customer at once, and so wait for its contact hours
+LIVE_CHANNELS = ("email", "sms", "whatsapp")
+SEARCH_DAYS = 21
+
+
+class CollectionContactPolicy(models.AbstractModel):
+    """The company's contact rules: when a customer may be contacted, and how often.
+
+    Hours come from the company's *Contact Hours* calendar (its public holidays are closed
+    days), read in each customer's time zone; the weekly limits count the messages of the
+    last 7 days, per channel and in total, from the collection events.
+    """
+
+    _name = "collection.contact.policy"
+    _description = "Collections Contact Rules"
+
+    @api.model
+    def _get_open_moments(self, customers, company, start):
+        """``{customer: first moment at or after start it may be contacted}`` (UTC, aware).
+
+        One calendar computation per time zone, not per customer.
+        """
+        calendar = company.collection_contact_calendar_id
+        if not calendar:
+            return dict.fromkeys(customers, start)
+        by_tz = defaultdict(list)
+        for customer, tz_name in customers._get_collection_tz().items():
+            by_tz[tz_name].append(customer)
+        result = {}
+        for tz_name, tz_customers in by_tz.items():
+            try:
+                tz = pytz.timezone(tz_name)
+            except pytz.UnknownTimeZoneError:
+                tz = pytz.utc
+            intervals = calendar._work_intervals_batch(
+                start, start + timedelta(days=SEARCH_DAYS), tz=tz
+            )[False]
+            moment = contact_window.first_open_moment(
+                [(begin, end) for begin, end, _meta in intervals], start
+            )
+            # a calendar without any opening in three weeks does not hold messages forever
+            moment = (moment or start).astimezone(pytz.utc)
+            result.update(dict.fromkeys(tz_customers, moment))
+        return result
+
+    @api.model
+    def _get_recent_contacts(self, customers, today):
+        """``{customer: {channel: [day, ...]}}``: the messages of the rolling week."""
+        contacts = defaultdict(lambda: defaultdict(list))
+        if not customers:
+            return contacts
+        since = today - timedelta(days=contact_window.ROLLING_DAYS - 1)
+        flags = [f"sent_{channel}" for channel in CAPPED_CHANNELS]
+        groups = (
+            self.env["collection.event"]
+            .sudo()
+            ._read_group(
+                [
+                    ("partner_id", "in", customers.ids),
+                    ("state", "=", "done"),
+                    ("date", ">=", since),
+                    ("date", "<=", today),
+                ],
+                ["partner_id", "date:day", *flags],
+                ["__count"],
+            )
+        )
+        for partner, day, *sent, count in groups:
+            for channel, was_sent in zip(CAPPED_CHANNELS, sent, strict=True):
+                if was_sent:
+                    contacts[partner][channel] += [day] * count
+        return contacts
+
+    @api.model
+    def _get_cap_release_day(self, recent, channels, company, today):
+        """The first day a message on ``channels`` fits under the weekly limits.
+
+        :param recent: ``{channel: [day, ...]}`` of the customer's rolling week.
+        """
+        total = [day for days in recent.values() for day in days]
+        release = contact_window.cap_release_day(
+            total, company.collection_cap_total, today, needed=len(channels)
+        )
+        for channel in channels:
+            cap_field = CAPPED_CHANNELS[channel]
+            if cap_field:
+                release = max(
+                    release,
+                    contact_window.cap_release_day(recent[channel], company[cap_field], today),
+                )
+        return release
+
+    @api.model
+    def _start_of_day(self, customer, day):
+        """Midnight of ``day`` in the customer's time zone, in UTC (aware)."""
+        tz_name = customer._get_collection_tz()[customer]
+        try:
+            tz = pytz.timezone(tz_name)
+        except pytz.UnknownTimeZoneError:
+            tz = pytz.utc
+        return tz.localize(datetime.combine(day, time.min)).astimezone(pytz.utc)
