@@ -10,7 +10,7 @@
     "license": "LGPL-3",
     "application": False,
     "installable": True,
-    "depends": ["account", "phone_validation", "resource", "sms"],
+    "depends": ["account", "account_payment", "phone_validation", "resource", "sms"],
     "external_dependencies": {"python": ["phonenumbers", "openpyxl"]},
     "data": [
         "security/collections_workflow_groups.xml",

@@ -1,6 +1,7 @@
 # Copyright 2026 collections_workflow contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from odoo import api, fields, models
 
@@ -55,6 +56,17 @@ class AccountMove(models.Model):
     )
     collection_handover_partner_id = fields.Many2one(
         "res.partner", string="Handed Over To", copy=False, readonly=True, tracking=True
+    )
+    collection_payment_url = fields.Char(
+        string="Online Payment Link",
+        compute="_compute_collection_payment_url",
+        help="The invoice on the customer portal, where it can be paid online; the link "
+        "carries the invoice's access token.",
+    )
+    collection_payment_qr_url = fields.Char(
+        string="Online Payment QR Code",
+        compute="_compute_collection_payment_url",
+        help="Image of a QR code of the online payment link, for messages and letters.",
     )
     collection_deferred_until = fields.Datetime(
         string="Collection Step Deferred Until",
@@ -145,6 +157,19 @@ class AccountMove(models.Model):
     def _compute_collection_status(self):
         for move in self:
             move.collection_status = move._get_collection_status()
+
+    def _compute_collection_payment_url(self):
+        for move in self:
+            if not move.id or not move.is_invoice(include_receipts=True):
+                move.collection_payment_url = move.collection_payment_qr_url = False
+                continue
+            base_url = move.get_base_url()
+            url = base_url + move.get_portal_url()
+            move.collection_payment_url = url
+            move.collection_payment_qr_url = "{}/report/barcode/?{}".format(
+                base_url,
+                urlencode({"barcode_type": "QR", "value": url, "width": 240, "height": 240}),
+            )
 
     def _get_collection_status(self):
         """The collection status of one invoice; a hook for promises and disputes."""

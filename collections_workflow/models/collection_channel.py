@@ -2,9 +2,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import defaultdict
 
+import requests
+
 from odoo import api, models
 from odoo.fields import Command
 from odoo.tools import email_normalize, formataddr
+
+WHATSAPP_API_URL = "https://graph.facebook.com/v19.0"
+WHATSAPP_TIMEOUT = 10
 
 
 class CollectionChannel(models.AbstractModel):
@@ -195,6 +200,120 @@ class CollectionChannel(models.AbstractModel):
                             reason=reasons.get(sms.failure_type, sms.failure_type or "-"),
                         )
                     )
+
+    # ------------------------------------------------------------------ WhatsApp
+    @api.model
+    def _send_whatsapp(self, level, records, outcome, company):
+        """Automatic mode: one message per record through the WhatsApp Business Cloud API.
+
+        The level's approved template in the customer's language is sent over HTTPS with
+        a timeout; the message id WhatsApp returns, or its error, goes on the event.
+        """
+        records = self._filter_opted_out(records, "whatsapp", outcome)
+        if not records:
+            return
+        company = company.sudo()
+        token = company.collection_whatsapp_token
+        phone_number_id = company.collection_whatsapp_phone_number_id
+        if not token or not phone_number_id:
+            for record in records:
+                outcome[record]["problems"].append(
+                    self.env._(
+                        "WhatsApp not sent: the access token or the phone number ID of "
+                        "%(company)s is missing in the settings.",
+                        company=company.name,
+                    )
+                )
+            return
+        url = "{}/{}/messages".format(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("collections_workflow.whatsapp_api_url", WHATSAPP_API_URL)
+            .rstrip("/"),
+            phone_number_id,
+        )
+        session = requests.Session()
+        session.headers["Authorization"] = f"Bearer {token}"
+        for record in records.with_company(company):
+            message_id, problem = self._post_whatsapp(session, url, level, record, company)
+            if problem:
+                outcome[record]["problems"].append(problem)
+                continue
+            outcome[record]["sent"].append("whatsapp")
+            # the event's note keeps WhatsApp's reference of the message
+            outcome[record]["problems"].append(
+                self.env._("WhatsApp accepted the message: %(id)s.", id=message_id)
+            )
+
+    @api.model
+    def _post_whatsapp(self, session, url, level, record, company):
+        """Send one template message: ``(message id, None)`` or ``(None, why not)``."""
+        customer = record.commercial_partner_id
+        number = customer._phone_format(fname="phone")
+        if not number:
+            return None, self.env._(
+                "WhatsApp not sent: %(customer)s has no usable phone number.",
+                customer=customer.display_name,
+            )
+        templates = level.whatsapp_cloud_template_ids
+        lang = customer.lang or company.partner_id.lang
+        template = (
+            templates.filtered(lambda t: t.lang == lang)
+            or templates.filtered(lambda t: t.lang == company.partner_id.lang)
+            or templates
+        )[:1]
+        if not template:
+            return None, self.env._(
+                "WhatsApp not sent: level %(level)s has no approved WhatsApp template.",
+                level=level.name,
+            )
+        invoices = record if record._name == "account.move" else record.collection_open_invoice_ids
+        advisor = customer.collection_advisor_id
+        parameters = [
+            customer.name,
+            company.name,
+            self._format_amounts(invoices),
+            advisor.name or company.name,
+            advisor.phone or company.phone or "-",
+        ]
+        payload = {
+            "messaging_product": "whatsapp",
+            "to": number.lstrip("+"),
+            "type": "template",
+            "template": {
+                "name": template.template_name,
+                "language": {"code": template.language_code},
+                "components": [
+                    {
+                        "type": "body",
+                        "parameters": [{"type": "text", "text": text} for text in parameters],
+                    }
+                ],
+            },
+        }
+        try:
+            response = session.post(url, json=payload, timeout=WHATSAPP_TIMEOUT)
+            answer = response.json()
+        except (requests.RequestException, ValueError) as error:
+            return None, self.env._("WhatsApp not sent: %(error)s", error=error)
+        if response.ok and answer.get("messages"):
+            return answer["messages"][0].get("id"), None
+        error = answer.get("error") or {}
+        return None, self.env._(
+            "WhatsApp refused the message (%(code)s): %(message)s",
+            code=error.get("code", response.status_code),
+            message=error.get("message") or response.reason,
+        )
+
+    @api.model
+    def _format_amounts(self, invoices):
+        """The amount due of ``invoices``, one total per currency."""
+        totals = {}
+        for invoice in invoices:
+            totals[invoice.currency_id] = totals.get(invoice.currency_id, 0.0) + (
+                invoice.amount_residual
+            )
+        return ", ".join(currency.format(amount) for currency, amount in totals.items())
 
     # ------------------------------------------------------------------ letter
     @api.model

@@ -55,6 +55,12 @@ class CollectionLevel(models.Model):
         help="Text of the WhatsApp message; the advisor gets a task with a one-click link "
         "that opens the chat with this text.",
     )
+    whatsapp_cloud_template_ids = fields.One2many(
+        "collection.whatsapp.template",
+        "level_id",
+        string="Approved WhatsApp Templates",
+        help="Automatic mode: the template approved by Meta for each language.",
+    )
     use_letter = fields.Boolean(string="Letter")
     letter_template_id = fields.Many2one(
         "mail.template",

@@ -382,9 +382,14 @@ class CollectionRun(models.AbstractModel):
             channel._queue_emails(level.statement_template_id, speaking, outcome, company)
         if speaking and level.use_sms:
             channel._queue_sms(level.sms_template_id, speaking, outcome, company)
+        automatic_whatsapp = company.collection_whatsapp_mode == "automatic"
+        if speaking and level.use_whatsapp and automatic_whatsapp:
+            channel._send_whatsapp(level, speaking, outcome, company)
         if speaking and level.use_letter:
             channel._keep_letters(level.letter_template_id, speaking, outcome, company)
-        self._schedule_tasks(level, invoices_by_record, today, merged, outcome)
+        # assisted WhatsApp: the advisor sends it, from a task
+        assisted = speaking if level.use_whatsapp and not automatic_whatsapp else records.browse()
+        self._schedule_tasks(level, invoices_by_record, today, outcome, assisted)
         # a level that writes to the customer failed where no message could go out: the
         # advisor gets a task to reach the customer another way
         failed = {
@@ -439,16 +444,15 @@ class CollectionRun(models.AbstractModel):
                     traces[move].append((line, move))
 
     @api.model
-    def _schedule_tasks(self, level, invoices_by_record, today, merged, outcome):
+    def _schedule_tasks(self, level, invoices_by_record, today, outcome, assisted):
         """Create the level's tasks in one batch; report in ``outcome`` those left undone.
 
-        A customer whose message comes from another level today (``merged``) gets no
-        WhatsApp task from this one.
+        ``assisted`` are the records whose WhatsApp message the advisor sends from a task.
         """
         activity_vals = []
         for record, invoices in invoices_by_record.items():
             tasks = []
-            if level.use_whatsapp and record not in merged:
+            if record in assisted:
                 vals, note = self._prepare_whatsapp_task(record, level, invoices, today)
                 if vals:
                     outcome[record]["sent"].append("whatsapp")

@@ -37,6 +37,25 @@ class ResCompany(models.Model):
         help="Most WhatsApp messages a customer receives in any 7 days. 0: no limit.",
     )
 
+    collection_whatsapp_mode = fields.Selection(
+        [
+            ("assisted", "Assisted: a task for the advisor with a one-click chat"),
+            ("automatic", "Automatic: WhatsApp Business Cloud API"),
+        ],
+        string="WhatsApp Mode",
+        default="assisted",
+        required=True,
+    )
+    collection_whatsapp_phone_number_id = fields.Char(
+        string="WhatsApp Phone Number ID",
+        help="The sending number's ID in WhatsApp Manager (automatic mode).",
+    )
+    collection_whatsapp_token = fields.Char(
+        string="WhatsApp Access Token",
+        groups="base.group_system",
+        help="Permanent access token of the WhatsApp Business account (automatic mode).",
+    )
+
     @api.model
     def _default_collection_contact_calendar(self):
         return self.env.ref(

@@ -15,3 +15,12 @@ class ResConfigSettings(models.TransientModel):
     collection_cap_whatsapp = fields.Integer(
         related="company_id.collection_cap_whatsapp", readonly=False
     )
+    collection_whatsapp_mode = fields.Selection(
+        related="company_id.collection_whatsapp_mode", readonly=False
+    )
+    collection_whatsapp_phone_number_id = fields.Char(
+        related="company_id.collection_whatsapp_phone_number_id", readonly=False
+    )
+    collection_whatsapp_token = fields.Char(
+        related="company_id.collection_whatsapp_token", readonly=False
+    )

@@ -1,8 +1,12 @@
 # Copyright 2026 collections_workflow contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
+import threading
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, HTTPServer
 
 from odoo.exceptions import ValidationError
+from odoo.fields import Command
 from odoo.tests import freeze_time, tagged
 
 from odoo.addons.sms.tests.common import MockSMS
@@ -159,3 +163,177 @@ class TestCollectionChannels(CollectionRunCase, MockSMS):
             sms.body = "{{ object.collection_advisor_id.name }}: please pay {{ object.name }}"
         self.assertEqual(self.level[3].email_template_id, overdue)
         anonymous.body_html = "<p>Still anonymous, but used by no level.</p>"
+
+
+class _CloudApi(BaseHTTPRequestHandler):
+    """Stands in for the WhatsApp Business Cloud API, on 127.0.0.1."""
+
+    requests_seen = []
+
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        self.requests_seen.append(
+            {"path": self.path, "authorization": self.headers["Authorization"], "body": body}
+        )
+        if body["to"].endswith("02"):
+            status, answer = 400, {"error": {"code": 131026, "message": "Message undeliverable"}}
+        else:
+            status, answer = 200, {"messages": [{"id": "wamid.TEST1"}]}
+        payload = json.dumps(answer).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args):
+        pass
+
+
+@tagged("post_install", "-at_install")
+class TestWhatsappCloud(CollectionRunCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.server = HTTPServer(("127.0.0.1", 0), _CloudApi)
+        thread = threading.Thread(target=cls.server.serve_forever, daemon=True)
+        thread.start()
+        cls.addClassCleanup(cls.server.shutdown)
+        cls.env["ir.config_parameter"].set_param(
+            "collections_workflow.whatsapp_api_url",
+            f"http://127.0.0.1:{cls.server.server_port}/v19.0",
+        )
+        cls.company.write(
+            {
+                "collection_whatsapp_mode": "automatic",
+                "collection_whatsapp_phone_number_id": "1055",
+                "collection_whatsapp_token": "secret-token",
+            }
+        )
+        cls.env["res.lang"]._activate_lang("es_419")
+        cls.level[7].write(
+            {
+                "use_whatsapp": True,
+                "whatsapp_template_id": cls.env.ref(
+                    "collections_workflow.sms_template_collection_due_today"
+                ).id,
+                "whatsapp_cloud_template_ids": [
+                    Command.create(
+                        {"lang": "en_US", "template_name": "overdue_v1", "language_code": "en_US"}
+                    ),
+                    Command.create(
+                        {"lang": "es_419", "template_name": "vencida_v1", "language_code": "es_MX"}
+                    ),
+                ],
+            }
+        )
+
+    def setUp(self):
+        super().setUp()
+        _CloudApi.requests_seen.clear()
+
+    def test_automatic_whatsapp_request_and_answers_on_the_event(self):
+        self.customer_bruno.lang = "es_419"
+        accepted = self._invoice(self.customer_bruno, 1500.0)
+        refused = self._invoice(self.customer_carla, 800.0)
+        self.Event.sudo().create(
+            [
+                self.Run._prepare_event_vals(invoice, self.level[day], DUE)
+                for invoice in (accepted, refused)
+                for day in (-3, 0, 3)
+            ]
+        )
+        with freeze_time(DUE + timedelta(days=7)):
+            self.Run._run()
+        self.assertEqual(len(_CloudApi.requests_seen), 2)
+        sent = next(
+            request for request in _CloudApi.requests_seen if request["body"]["to"].endswith("01")
+        )
+        self.assertEqual(sent["path"], "/v19.0/1055/messages")
+        self.assertEqual(sent["authorization"], "Bearer secret-token")
+        body = sent["body"]
+        self.assertEqual(body["to"], "56223456701")
+        self.assertEqual(body["template"]["name"], "vencida_v1", "the customer's language")
+        self.assertEqual(body["template"]["language"]["code"], "es_MX")
+        texts = [parameter["text"] for parameter in body["template"]["components"][0]["parameters"]]
+        self.assertEqual(texts[0], "Comercial Andes SpA")
+        self.assertEqual(texts[1], self.company.name)
+        self.assertIn("1,500.00", texts[2])
+        self.assertEqual(texts[3], "Bruno Soto")
+        ok = accepted.collection_event_ids.filtered(lambda e: e.level_id == self.level[7])
+        self.assertEqual(ok.state, "done")
+        self.assertTrue(ok.sent_whatsapp)
+        self.assertIn("wamid.TEST1", ok.note)
+        ko = refused.collection_event_ids.filtered(lambda e: e.level_id == self.level[7])
+        self.assertEqual(ko.state, "failed")
+        self.assertIn("131026", ko.note)
+        self.assertIn("Message undeliverable", ko.note)
+        whatsapp_tasks = self._activities(accepted).filtered(lambda a: "WhatsApp" in a.summary)
+        self.assertFalse(whatsapp_tasks, "automatic mode: no task to send it by hand")
+
+
+@tagged("post_install", "-at_install")
+class TestShippedTemplates(CollectionRunCase):
+    """Every shipped template, in English and Spanish, for a customer with several invoices
+    in two currencies: nothing missing, nothing left in the other language."""
+
+    MAIL_TEMPLATES = (
+        "mail_template_collection_before_due",
+        "mail_template_collection_due_today",
+        "mail_template_collection_overdue",
+        "mail_template_collection_formal_letter",
+        "mail_template_collection_statement",
+        "mail_template_collection_reminder_sample",
+    )
+    WORDS = {
+        "en_US": ("Dear", "Estimado"),
+        "es_419": ("Estimado", "Dear"),
+    }
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("es_419")
+        cls.env["ir.module.module"]._load_module_terms(["collections_workflow"], ["es_419"])
+        cls.euro = cls.setup_other_currency("EUR", rates=[("2026-01-01", 0.5)])
+
+    def test_every_template_in_both_languages(self):
+        local = self._invoice(self.customer_bruno, 1234.5)
+        foreign = self._invoice(self.customer_bruno, 700.0, due=DUE + timedelta(days=5))
+        foreign.button_draft()
+        foreign.currency_id = self.euro
+        foreign.action_post()
+        invoices = local | foreign
+        self.Run._ensure_access_tokens(invoices)
+        for lang, (word, other_word) in self.WORDS.items():
+            self.customer_bruno.lang = lang
+            for xmlid in self.MAIL_TEMPLATES:
+                template = self.env.ref(f"collections_workflow.{xmlid}")
+                records = self.customer_bruno if template.model == "res.partner" else invoices
+                values = template._generate_template(records.ids, ["subject", "body_html"])
+                for record in records:
+                    with self.subTest(template=xmlid, lang=lang, record=record.display_name):
+                        body = values[record.id]["body_html"]
+                        subject = values[record.id]["subject"]
+                        text = f"{subject} {body}"
+                        self.assertNotIn("False", text)
+                        self.assertNotIn("None", text)
+                        self.assertIn(word, body)
+                        self.assertNotIn(other_word, body)
+                        self.assertIn(self.company.name, text, "names the company")
+                        self.assertIn("Bruno Soto", body, "names the advisor")
+                        self.assertIn("wa.me", body, "one click to the advisor")
+                        shown = invoices if record == self.customer_bruno else record
+                        for invoice in shown:
+                            self.assertIn(invoice.name, text)
+                            self.assertIn(invoice.currency_id.symbol, body)
+                            self.assertIn(f"access_token={invoice.access_token}", body)
+                        self.assertIn("/report/barcode/?barcode_type=QR", body)
+        sms = self.env.ref("collections_workflow.sms_template_collection_due_today")
+        for lang, expected in (("en_US", "is due today"), ("es_419", "vence hoy")):
+            self.customer_bruno.lang = lang
+            body = sms._render_field("body", local.ids, compute_lang=True)[local.id]
+            self.assertIn(expected, body)
+            self.assertIn(local.name, body)
+            self.assertIn("Bruno Soto", body)
+            self.assertNotIn("False", body)
