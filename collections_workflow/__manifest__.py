@@ -21,6 +21,8 @@
         "data/collection_template_data.xml",
         "data/collection_strategy_data.xml",
         "data/ir_cron_data.xml",
+        "report/collection_statement_templates.xml",
+        "report/collection_letter_templates.xml",
         "views/collection_staff_views.xml",
         "views/res_partner_views.xml",
         "views/account_move_views.xml",

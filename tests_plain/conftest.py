@@ -23,6 +23,11 @@ def portfolio_file():
 
 
 @pytest.fixture(scope="session")
+def aging():
+    return _load("aging")
+
+
+@pytest.fixture(scope="session")
 def contact_window():
     return _load("contact_window")
 

@@ -41,7 +41,7 @@ class CollectionChannel(models.AbstractModel):
 
     # ------------------------------------------------------------------ email
     @api.model
-    def _queue_emails(self, template, records, outcome, company):
+    def _queue_emails(self, template, records, outcome, company, attach=False):
         """Render ``template`` for ``records`` of ``company`` and queue one email each.
 
         Emails go to the customer's billing contacts only, in the customer's language
@@ -68,6 +68,7 @@ class CollectionChannel(models.AbstractModel):
             ._generate_template(reachable.ids, ["subject", "body_html", "email_from"])
         )
         reply_to = self._get_reply_to(reachable, company)
+        attachments = self._get_pdf_attachments(reachable, company) if attach else {}
         comment = self.env.ref("mail.mt_comment").id
         author = self.env.user.partner_id.id
         # mail.mail is a technical model; the run already checked what it may send
@@ -85,6 +86,7 @@ class CollectionChannel(models.AbstractModel):
                     "email_from": values[record.id].get("email_from"),
                     "reply_to": reply_to[record.id],
                     "recipient_ids": [Command.set(recipients[record].ids)],
+                    "attachment_ids": [Command.set(attachments.get(record, []))],
                     "auto_delete": False,
                 }
                 for record in reachable
@@ -92,6 +94,38 @@ class CollectionChannel(models.AbstractModel):
         )
         for record in reachable:
             outcome[record]["sent"].append("email")
+
+    @api.model
+    def _get_pdf_attachments(self, records, company):
+        """``{record: [attachment id, ...]}``: the PDFs a level attaches to its emails.
+
+        The invoice's PDF for an invoice; for a customer, its statement (open items and
+        their aging). One PDF rendering per record: levels attach them on request only.
+        """
+        Report = self.env["ir.actions.report"].with_company(company).sudo()
+        vals_list, owners = [], []
+        for record in records:
+            if record._name == "account.move":
+                report, name = "account.account_invoices", record._get_invoice_report_filename()
+            else:
+                report = "collections_workflow.action_report_collection_statement"
+                name = self.env._("Statement - %(customer)s.pdf", customer=record.name)
+            lang = record.commercial_partner_id.lang or company.partner_id.lang
+            content, _kind = Report.with_context(lang=lang)._render_qweb_pdf(report, record.ids)
+            vals_list.append(
+                {
+                    "name": name,
+                    "raw": content,
+                    "mimetype": "application/pdf",
+                    "res_model": record._name,
+                    "res_id": record.id,
+                }
+            )
+            owners.append(record)
+        attachments = self.env["ir.attachment"].sudo().create(vals_list)
+        return {
+            record: [attachment.id] for record, attachment in zip(owners, attachments, strict=True)
+        }
 
     @api.model
     def _get_email_recipients(self, records):
@@ -190,6 +224,7 @@ class CollectionChannel(models.AbstractModel):
             by_res_id[sms.mail_message_id.res_id].append(sms)
         for record in records:
             for sms in by_res_id.get(record.id, []):
+                outcome[record]["sms"] = sms
                 if sms.state in ("outgoing", "pending", "sent"):
                     outcome[record]["sent"].append("sms")
                 else:
@@ -327,3 +362,4 @@ class CollectionChannel(models.AbstractModel):
         records._message_log_batch(bodies=bodies)
         for record in records:
             outcome[record]["sent"].append("letter")
+            outcome[record]["letter"] = bodies[record.id]

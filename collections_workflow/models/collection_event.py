@@ -1,6 +1,6 @@
 # Copyright 2026 collections_workflow contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class CollectionEvent(models.Model):
@@ -53,6 +53,19 @@ class CollectionEvent(models.Model):
     sent_sms = fields.Boolean(string="SMS Sent", readonly=True)
     sent_whatsapp = fields.Boolean(string="WhatsApp Sent", readonly=True)
     sent_letter = fields.Boolean(string="Letter Kept", readonly=True)
+    sms_id = fields.Many2one(
+        "sms.sms", string="SMS", readonly=True, ondelete="set null", index="btree_not_null"
+    )
+    sms_failure = fields.Char(
+        string="SMS Delivery",
+        compute="_compute_sms_failure",
+        help="Why the SMS provider could not deliver this step's SMS, once it has tried.",
+    )
+    letter_html = fields.Html(
+        string="Letter",
+        readonly=True,
+        help="The letter of this step, printed on the company's letterhead by Print > Letter.",
+    )
     amount_residual = fields.Monetary(
         string="Amount Due", currency_field="currency_id", readonly=True
     )
@@ -63,3 +76,14 @@ class CollectionEvent(models.Model):
         "UNIQUE(invoice_id, level_id)",
         "The daily run acts at most once per invoice and level.",
     )
+
+    @api.depends("sms_id.state", "sms_id.failure_type")
+    def _compute_sms_failure(self):
+        reasons = dict(self.env["sms.sms"]._fields["failure_type"]._description_selection(self.env))
+        for event in self:
+            sms = event.sudo().sms_id
+            event.sms_failure = (
+                reasons.get(sms.failure_type, sms.failure_type)
+                if sms.state in ("error", "canceled")
+                else False
+            )

@@ -68,6 +68,11 @@ class CollectionLevel(models.Model):
         domain="[('model', 'in', ['account.move', 'res.partner'])]",
         help="Body of the letter, kept as a PDF on the customer to print and post.",
     )
+    attach_pdf = fields.Boolean(
+        string="Attach PDFs",
+        help="Attach the invoices' PDF to the level's emails, or the statement's PDF (open "
+        "items and their aging) to its statement.",
+    )
     use_call = fields.Boolean(string="Call Task")
     use_statement = fields.Boolean(
         string="Account Statement",

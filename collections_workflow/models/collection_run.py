@@ -205,9 +205,11 @@ class CollectionRun(models.AbstractModel):
                         state="failed" if record in failed else "done",
                         note=notes.get(record),
                     )
-                    if index == 0:
+                    if index == 0 and record in sent:
                         # the event of the record's first invoice stands for its messages
-                        vals.update({f"sent_{channel}": True for channel in sent.get(record, ())})
+                        vals.update({f"sent_{channel}": True for channel in sent[record]["sent"]})
+                        vals["letter_html"] = sent[record].get("letter", False)
+                        vals["sms_id"] = sent[record].get("sms", self.env["sms.sms"]).id
                     event_vals.append(vals)
         self._write_traces(traces)
         self._record_deferrals(deferred, waiting, self._concat(actions.values()))
@@ -225,7 +227,20 @@ class CollectionRun(models.AbstractModel):
         keys = {(vals["invoice_id"], vals["level_id"]) for vals in event_vals}
         pending.filtered(lambda event: (event.invoice_id.id, event.level_id.id) in keys).unlink()
         # events are the run's own record, which no user creates: written as superuser
-        return Event.create(event_vals).sudo(False)
+        events = Event.create(event_vals)
+        self._print_letters(events.filtered("letter_html"))
+        return events.sudo(False)
+
+    @api.model
+    def _print_letters(self, events):
+        """Keep each letter's PDF on its event, ready to print (one rendering per batch)."""
+        Report = self.env["ir.actions.report"].sudo()
+        if not events or Report.get_wkhtmltopdf_state() != "ok":
+            return
+        # the report keeps each event's letter as an attachment of the event
+        Report.with_context(force_report_rendering=True)._render_qweb_pdf(
+            "collections_workflow.action_report_collection_letter", events.ids
+        )
 
     @api.model
     def _apply_contact_rules(self, actions, speakers, today, now):
@@ -376,10 +391,11 @@ class CollectionRun(models.AbstractModel):
         outcome = defaultdict(lambda: {"sent": [], "problems": []})
         channel = self.env["collection.channel"]
         company = level.company_id
+        attach = level.attach_pdf
         if speaking and level.use_email:
-            channel._queue_emails(level.email_template_id, speaking, outcome, company)
+            channel._queue_emails(level.email_template_id, speaking, outcome, company, attach)
         if speaking and level.use_statement:
-            channel._queue_emails(level.statement_template_id, speaking, outcome, company)
+            channel._queue_emails(level.statement_template_id, speaking, outcome, company, attach)
         if speaking and level.use_sms:
             channel._queue_sms(level.sms_template_id, speaking, outcome, company)
         automatic_whatsapp = company.collection_whatsapp_mode == "automatic"
@@ -410,7 +426,7 @@ class CollectionRun(models.AbstractModel):
         if level.handover:
             invoices.write({"collection_handover_partner_id": level.handover_partner_id.id})
         self._trace(level, invoices_by_record, traces, merged, notes, failed)
-        return notes, failed, {record: outcome[record]["sent"] for record in speaking}
+        return notes, failed, {record: outcome[record] for record in speaking}
 
     @api.model
     def _trace(self, level, invoices_by_record, traces, merged, notes, failed):

@@ -135,6 +135,18 @@ class TestCollectionChannels(CollectionRunCase, MockSMS):
         self.assertEqual([sms["number"] for sms in self._sms], ["+56223456701"])
         self.assertIn(sent.name, self._sms[0]["body"])
 
+    def test_sms_refused_by_the_provider_shows_on_the_event(self):
+        invoice = self._invoice(self.customer_bruno)
+        with freeze_time(DUE):
+            self.Run._run()
+        event = self._event(invoice)
+        self.assertTrue(event.sent_sms)
+        self.assertFalse(event.sms_failure)
+        with self.mockSMSGateway(sim_error="wrong_number_format"):
+            event.sms_id.sudo()._send()
+        event.invalidate_recordset(["sms_failure"])
+        self.assertEqual(event.sms_failure, "Wrong Number Format")
+
     def test_templates_must_name_the_company_and_the_advisor(self):
         anonymous = self.env["mail.template"].create(
             {
@@ -337,3 +349,69 @@ class TestShippedTemplates(CollectionRunCase):
             self.assertIn(local.name, body)
             self.assertIn("Bruno Soto", body)
             self.assertNotIn("False", body)
+
+
+@tagged("post_install", "-at_install")
+class TestPdfDocuments(CollectionRunCase):
+    """The account statement and the formal letter, as PDF documents."""
+
+    def test_statement_with_aging_attached_for_strategic_customers(self):
+        self.customer_carla.category_id = self.env.ref(
+            "collections_workflow.res_partner_category_strategic"
+        )
+        self.strategic.partner_category_ids = self.customer_carla.category_id
+        old = self._invoice(self.customer_carla, 400.0, due=DUE - timedelta(days=45))
+        recent = self._invoice(self.customer_carla, 900.0)
+        self.assertTrue(self.strategic.level_ids.filtered("use_statement").attach_pdf)
+        with freeze_time(DUE - timedelta(days=3)):
+            self.Run._run()
+        mail = self._mails(self.customer_carla)
+        self.assertEqual(len(mail), 1)
+        self.assertEqual(len(mail.attachment_ids), 1)
+        self.assertIn("Statement - Viña Santa Emilia", mail.attachment_ids.name)
+        # the statement itself: open items and their aging (HTML in tests, PDF otherwise)
+        with freeze_time(DUE - timedelta(days=3)):
+            html = (
+                self.env["ir.actions.report"]
+                ._render_qweb_html(
+                    "collections_workflow.action_report_collection_statement",
+                    self.customer_carla.ids,
+                )[0]
+                .decode()
+            )
+        for text in (old.name, recent.name, "Aging", "31-60 days", "Not due", "How to pay"):
+            self.assertIn(text, html)
+        self.assertIn("Carla Muñoz", html, "the advisor")
+        self.assertIn("data:image/png;base64,", html, "a QR code per invoice")
+
+    def test_formal_letter_on_letterhead_kept_on_the_event(self):
+        first = self._invoice(self.customer_bruno, 500.0)
+        second = self._invoice(self.customer_carla, 750.0)
+        self.Event.sudo().create(
+            [
+                self.Run._prepare_event_vals(invoice, self.level[day], DUE)
+                for invoice in (first, second)
+                for day in (-3, 0, 3, 7, 15)
+            ]
+        )
+        with freeze_time(DUE + timedelta(days=30)):
+            events = self.Run._run()
+        letters = events.filtered("letter_html")
+        self.assertEqual(letters.invoice_id, first | second)
+        self.assertTrue(all(letters.mapped("sent_letter")))
+        self.assertIn("formally ask you", letters[0].letter_html)
+        pdfs = self.env["ir.attachment"].search(
+            [("res_model", "=", "collection.event"), ("res_id", "in", letters.ids)]
+        )
+        self.assertEqual(len(pdfs), 2, "each letter's PDF kept on its event")
+        self.assertEqual(set(pdfs.mapped("mimetype")), {"application/pdf"})
+        # the day's letters printed in one go
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("collections_workflow.action_report_collection_letter", letters.ids)[
+                0
+            ]
+            .decode()
+        )
+        for text in (first.name, second.name, "How to pay", "Bruno Soto", "Carla Muñoz"):
+            self.assertIn(text, html)

@@ -1,4 +1,5 @@
 # Pure Python helpers: nothing here imports Odoo, so the plain tests can load them.
+from . import aging
 from . import contact_links
 from . import contact_window
 from . import portfolio_file
