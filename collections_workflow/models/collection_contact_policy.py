@@ -117,3 +117,76 @@ class CollectionContactPolicy(models.AbstractModel):
         except pytz.UnknownTimeZoneError:
             tz = pytz.utc
         return tz.localize(datetime.combine(day, time.min)).astimezone(pytz.utc)
+
+    @api.model
+    def _get_deferrals(self, actions, speakers, today, now):
+        """``{(record, level): (moment, reason)}``: what must wait, and until when.
+
+        A message waits for the customer's contact hours (read in its time zone) and for
+        room under the weekly contact limits; a level that only sets tasks for the team,
+        and a level whose message goes out with another level's (``speakers``), follow
+        no contact rule of their own.
+        """
+        policy = self
+        deferred = {}
+        writing = [
+            (record, level)
+            for record, level in actions
+            if level._get_contact_channels()
+            and speakers.get(record.commercial_partner_id, level) == level
+        ]
+        by_company = defaultdict(list)
+        for record, level in writing:
+            by_company[level.company_id].append((record, level))
+        for company, company_actions in by_company.items():
+            customers = self.env["res.partner"].browse(
+                {record.commercial_partner_id.id for record, _level in company_actions}
+            )
+            opens = policy._get_open_moments(customers, company, now)
+            recent = policy._get_recent_contacts(customers, today)
+            for record, level in company_actions:
+                customer = record.commercial_partner_id
+                channels = level._get_contact_channels()
+                live = any(channel in LIVE_CHANNELS for channel in channels)
+                if live and opens[customer] > now:
+                    deferred[record, level] = (
+                        opens[customer],
+                        self.env._(
+                            "Deferred: outside the customer's contact hours (%(tz)s).",
+                            tz=customer._get_collection_tz()[customer],
+                        ),
+                    )
+                    continue
+                release = policy._get_cap_release_day(recent[customer], channels, company, today)
+                if release > today:
+                    start = max(policy._start_of_day(customer, release), now)
+                    moment = policy._get_open_moments(customer, company, start)[customer]
+                    deferred[record, level] = (
+                        moment,
+                        self.env._("Deferred: the customer's weekly contact limit is reached."),
+                    )
+                    continue
+                for channel in channels:
+                    recent[customer][channel].append(today)
+        # a level whose message was merged into a deferred one waits with it
+        for record, level in list(actions):
+            speaker = speakers.get(record, level)
+            if speaker != level and (record, speaker) in deferred:
+                deferred[record, level] = deferred[record, speaker]
+        return deferred
+
+    @api.model
+    def _record_deferrals(self, deferred, waiting, acted):
+        """Keep on each invoice until when its step waits; clear it once taken.
+
+        :param waiting: the invoices of each deferred (record, level);
+        :param acted: the invoices acted on.
+        """
+        by_moment = defaultdict(lambda: self.env["account.move"])
+        for key, (moment, _reason) in deferred.items():
+            by_moment[moment.replace(tzinfo=None)] |= waiting[key]
+        taken = acted.filtered("collection_deferred_until")
+        for moment, invoices in by_moment.items():
+            invoices.sudo().write({"collection_deferred_until": moment})
+        if taken:
+            taken.sudo().write({"collection_deferred_until": False})

@@ -12,9 +12,6 @@ from odoo.exceptions import AccessError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
-from ..tools import contact_links
-from .collection_contact_policy import LIVE_CHANNELS
-
 BATCH_CUSTOMERS = 200
 
 
@@ -168,7 +165,8 @@ class CollectionRun(models.AbstractModel):
         Event = self.env["collection.event"].sudo()
         pending = Event.search([("invoice_id", "in", moves.ids), ("state", "=", "deferred")])
         speakers = self._get_speakers(actions)
-        deferred = self._apply_contact_rules(actions, speakers, today, now)
+        policy = self.env["collection.contact.policy"]
+        deferred = policy._get_deferrals(actions, speakers, today, now)
         # messages to a customer link each of its open invoices, not only the due ones
         self._ensure_access_tokens(moves | moves.commercial_partner_id.collection_open_invoice_ids)
         event_vals = [
@@ -212,7 +210,7 @@ class CollectionRun(models.AbstractModel):
                         vals["sms_id"] = sent[record].get("sms", self.env["sms.sms"]).id
                     event_vals.append(vals)
         self._write_traces(traces)
-        self._record_deferrals(deferred, waiting, self._concat(actions.values()))
+        policy._record_deferrals(deferred, waiting, self._concat(actions.values()))
         # a step deferred before is recorded afresh, its wait kept in the new note
         waited = {(event.invoice_id.id, event.level_id.id): event for event in pending}
         for vals in event_vals:
@@ -237,83 +235,9 @@ class CollectionRun(models.AbstractModel):
         Report = self.env["ir.actions.report"].sudo()
         if not events or Report.get_wkhtmltopdf_state() != "ok":
             return
-        # the report keeps each event's letter as an attachment of the event
-        Report.with_context(force_report_rendering=True)._render_qweb_pdf(
-            "collections_workflow.action_report_collection_letter", events.ids
-        )
-
-    @api.model
-    def _apply_contact_rules(self, actions, speakers, today, now):
-        """``{(record, level): (moment, reason)}``: what must wait, and until when.
-
-        A message waits for the customer's contact hours (read in its time zone) and for
-        room under the weekly contact limits; a level that only sets tasks for the team,
-        and a level whose message goes out with another level's (``speakers``), follow
-        no contact rule of their own.
-        """
-        policy = self.env["collection.contact.policy"]
-        deferred = {}
-        writing = [
-            (record, level)
-            for record, level in actions
-            if level._get_contact_channels()
-            and speakers.get(record.commercial_partner_id, level) == level
-        ]
-        by_company = defaultdict(list)
-        for record, level in writing:
-            by_company[level.company_id].append((record, level))
-        for company, company_actions in by_company.items():
-            customers = self.env["res.partner"].browse(
-                {record.commercial_partner_id.id for record, _level in company_actions}
-            )
-            opens = policy._get_open_moments(customers, company, now)
-            recent = policy._get_recent_contacts(customers, today)
-            for record, level in company_actions:
-                customer = record.commercial_partner_id
-                channels = level._get_contact_channels()
-                live = any(channel in LIVE_CHANNELS for channel in channels)
-                if live and opens[customer] > now:
-                    deferred[record, level] = (
-                        opens[customer],
-                        self.env._(
-                            "Deferred: outside the customer's contact hours (%(tz)s).",
-                            tz=customer._get_collection_tz()[customer],
-                        ),
-                    )
-                    continue
-                release = policy._get_cap_release_day(recent[customer], channels, company, today)
-                if release > today:
-                    start = max(policy._start_of_day(customer, release), now)
-                    moment = policy._get_open_moments(customer, company, start)[customer]
-                    deferred[record, level] = (
-                        moment,
-                        self.env._("Deferred: the customer's weekly contact limit is reached."),
-                    )
-                    continue
-                for channel in channels:
-                    recent[customer][channel].append(today)
-        # a level whose message was merged into a deferred one waits with it
-        for record, level in list(actions):
-            speaker = speakers.get(record, level)
-            if speaker != level and (record, speaker) in deferred:
-                deferred[record, level] = deferred[record, speaker]
-        return deferred
-
-    @api.model
-    def _record_deferrals(self, deferred, waiting, acted):
-        """Keep on each invoice until when its step waits; clear it once taken.
-
-        :param waiting: the invoices of each deferred (record, level);
-        :param acted: the invoices acted on.
-        """
-        by_moment = defaultdict(lambda: self.env["account.move"])
-        for key, (moment, _reason) in deferred.items():
-            by_moment[moment.replace(tzinfo=None)] |= waiting[key]
-        taken = acted.filtered("collection_deferred_until")
-        for moment, invoices in by_moment.items():
-            invoices.sudo().write({"collection_deferred_until": moment})
-        if taken:
-            taken.sudo().write({"collection_deferred_until": False})
+        # the report keeps each event's letter as an attachment of the event (tests get
+        # the HTML and no attachment, as for every Odoo report)
+        Report._render_qweb_pdf("collections_workflow.action_report_collection_letter", events.ids)
 
     @api.model
     def _get_speakers(self, actions):
@@ -405,13 +329,17 @@ class CollectionRun(models.AbstractModel):
             channel._keep_letters(level.letter_template_id, speaking, outcome, company)
         # assisted WhatsApp: the advisor sends it, from a task
         assisted = speaking if level.use_whatsapp and not automatic_whatsapp else records.browse()
-        self._schedule_tasks(level, invoices_by_record, today, outcome, assisted)
+        self.env["collection.task"]._schedule_tasks(
+            level, invoices_by_record, today, outcome, assisted
+        )
         # a level that writes to the customer failed where no message could go out: the
         # advisor gets a task to reach the customer another way
         failed = {
             record for record in speaking if level._sends_messages() and not outcome[record]["sent"]
         }
-        self._schedule_fallback_tasks(level, invoices_by_record, today, failed, outcome)
+        self.env["collection.task"]._schedule_fallback_tasks(
+            level, invoices_by_record, today, failed, outcome
+        )
         notes = {
             record: "\n".join(outcome[record]["problems"])
             for record in records
@@ -460,167 +388,9 @@ class CollectionRun(models.AbstractModel):
                     traces[move].append((line, move))
 
     @api.model
-    def _schedule_tasks(self, level, invoices_by_record, today, outcome, assisted):
-        """Create the level's tasks in one batch; report in ``outcome`` those left undone.
-
-        ``assisted`` are the records whose WhatsApp message the advisor sends from a task.
-        """
-        activity_vals = []
-        for record, invoices in invoices_by_record.items():
-            tasks = []
-            if record in assisted:
-                vals, note = self._prepare_whatsapp_task(record, level, invoices, today)
-                if vals:
-                    outcome[record]["sent"].append("whatsapp")
-                tasks.append((vals, note))
-            if level.use_call:
-                call = self.env.ref("mail.mail_activity_data_call")
-                tasks.append(self._prepare_task(record, level, invoices, today, call, "advisor"))
-            if level.activity_type_id:
-                tasks.append(
-                    self._prepare_task(
-                        record,
-                        level,
-                        invoices,
-                        today,
-                        level.activity_type_id,
-                        level.activity_assignee,
-                    )
-                )
-            for vals, note in tasks:
-                if vals:
-                    activity_vals.append(vals)
-                if note:
-                    outcome[record]["problems"].append(note)
-        if activity_vals:
-            self.env["mail.activity"].create(activity_vals)
-
-    @api.model
-    def _schedule_fallback_tasks(self, level, invoices_by_record, today, failed, outcome):
-        """A to-do for the advisor of each customer no message of ``level`` reached."""
-        todo = self.env.ref("mail.mail_activity_data_todo")
-        activity_vals = []
-        for record in failed:
-            invoices = invoices_by_record[record]
-            customer = invoices.commercial_partner_id
-            user = self._get_assignee(invoices, "advisor", level)
-            if not user:
-                continue
-            reasons = Markup("").join(
-                Markup("<li>%s</li>") % problem for problem in outcome[record]["problems"]
-            )
-            activity_vals.append(
-                self._prepare_activity_vals(
-                    record,
-                    todo,
-                    self.env._(
-                        "Reach %(customer)s another way: %(level)s",
-                        customer=customer.display_name,
-                        level=level.name,
-                    ),
-                    today,
-                    user,
-                    Markup("<ul>%s</ul>%s") % (reasons, self._invoice_list_html(invoices)),
-                )
-            )
-            outcome[record]["problems"].append(
-                self.env._("The advisor has a task to reach the customer another way.")
-            )
-        if activity_vals:
-            self.env["mail.activity"].create(activity_vals)
-
-    @api.model
     def _concat(self, recordsets):
         recordsets = list(recordsets)
         return recordsets[0].concat(*recordsets[1:]) if recordsets else self.env["account.move"]
-
-    @api.model
-    def _get_assignee(self, invoices, assignee, level):
-        advisor = invoices[:1].collection_advisor_id
-        users = {
-            "advisor": advisor.user_id or advisor.supervisor_id.user_id,
-            "supervisor": advisor.supervisor_id.user_id,
-            "user": level.activity_user_id,
-        }
-        return users.get(assignee) or level.activity_user_id
-
-    @api.model
-    def _prepare_task(self, record, level, invoices, today, activity_type, assignee):
-        """``(activity values, note)``: the values are empty when nobody can take it."""
-        user = self._get_assignee(invoices, assignee, level)
-        summary = level.activity_summary or level.name
-        if not user:
-            return {}, self.env._(
-                "No user to give the task %(task)s to: link a user to the advisor.",
-                task=summary,
-            )
-        return self._prepare_activity_vals(
-            record,
-            activity_type,
-            summary,
-            today + timedelta(days=level.activity_deadline_days),
-            user,
-            self._invoice_list_html(invoices),
-        ), False
-
-    @api.model
-    def _prepare_whatsapp_task(self, record, level, invoices, today):
-        """Assisted WhatsApp: a task for the advisor with the one-click, prefilled chat."""
-        user = self._get_assignee(invoices, "advisor", level)
-        customer = invoices.commercial_partner_id
-        if customer.collection_optout_whatsapp:
-            return {}, self.env._(
-                "Not sent: %(customer)s opted out (%(option)s).",
-                customer=customer.display_name,
-                option=customer._fields["collection_optout_whatsapp"].get_description(self.env)[
-                    "string"
-                ],
-            )
-        text = level.whatsapp_template_id._render_field("body", record.ids, compute_lang=True)[
-            record.id
-        ]
-        number = customer._phone_format(fname="phone") or customer.phone
-        if not number or not user:
-            return {}, self.env._(
-                "WhatsApp message not prepared for %(customer)s: no usable phone number or "
-                "no user for the advisor.",
-                customer=customer.display_name,
-            )
-        link = contact_links.whatsapp_link(number, text)
-        note = Markup('<p><a href="%s" target="_blank">%s</a></p><p>%s</p>') % (
-            link,
-            self.env._("Open the chat with the message ready"),
-            text,
-        )
-        summary = self.env._("WhatsApp: %(level)s", level=level.name)
-        return self._prepare_activity_vals(
-            record, self.env.ref("mail.mail_activity_data_todo"), summary, today, user, note
-        ), False
-
-    @api.model
-    def _prepare_activity_vals(self, record, activity_type, summary, deadline, user, note):
-        return {
-            "res_model_id": self.env["ir.model"]._get_id(record._name),
-            "res_id": record.id,
-            "activity_type_id": activity_type.id,
-            "summary": summary,
-            "date_deadline": deadline,
-            "user_id": user.id,
-            "note": note,
-            "automated": True,
-        }
-
-    @api.model
-    def _invoice_list_html(self, invoices):
-        items = Markup("").join(
-            Markup("<li>%s: %s</li>")
-            % (
-                move.name,
-                move.currency_id.format(move.amount_residual),
-            )
-            for move in invoices
-        )
-        return Markup("<ul>%s</ul>") % items
 
     @api.model
     def _write_traces(self, traces):
@@ -641,7 +411,10 @@ class CollectionRun(models.AbstractModel):
                         ),
                     )
                 else:
-                    body += Markup("<p>%s</p>%s") % (line, self._invoice_list_html(invoices))
+                    body += Markup("<p>%s</p>%s") % (
+                        line,
+                        self.env["collection.task"]._invoice_list_html(invoices),
+                    )
             by_model[record._name][record.id] = body
         for model, bodies in by_model.items():
             self.env[model].browse(list(bodies))._message_log_batch(bodies=bodies)

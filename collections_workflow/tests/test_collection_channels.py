@@ -147,6 +147,44 @@ class TestCollectionChannels(CollectionRunCase, MockSMS):
         event.invalidate_recordset(["sms_failure"])
         self.assertEqual(event.sms_failure, "Wrong Number Format")
 
+    def test_invoice_pdf_attached_when_the_level_says_so(self):
+        self.level[3].attach_pdf = True
+        invoice = self._invoice(self.customer_bruno)
+        with freeze_time(DUE + timedelta(days=3)):
+            self.Run._run()
+        attachment = self._mails(invoice).attachment_ids
+        self.assertEqual(len(attachment), 1)
+        self.assertIn(invoice.name.replace("/", "_"), attachment.name)
+        self.assertEqual((attachment.res_model, attachment.res_id), ("account.move", invoice.id))
+
+    def test_assisted_whatsapp_task_logs_the_message_when_done(self):
+        self.level[7].write(
+            {
+                "use_whatsapp": True,
+                "whatsapp_template_id": self.env.ref(
+                    "collections_workflow.sms_template_collection_due_today"
+                ).id,
+            }
+        )
+        # (the test company's name ends in "data:", which the HTML sanitizer takes for a
+        # data: URL inside the link's text and empties)
+        self.company.name = "Cobranzas del Sur SpA"
+        invoice = self._invoice(self.customer_bruno)
+        self.Event.sudo().create(
+            [self.Run._prepare_event_vals(invoice, self.level[day], DUE) for day in (-3, 0, 3)]
+        )
+        with freeze_time(DUE + timedelta(days=7)):
+            self.Run._run()
+        task = self._activities(invoice).filtered(lambda a: a.summary.startswith("WhatsApp"))
+        self.assertEqual(task.user_id, self.user_bruno)
+        self.assertIn("https://wa.me/56223456701?text=", task.note)
+        self.assertTrue(
+            self._event(invoice).filtered(lambda e: e.level_id == self.level[7]).sent_whatsapp
+        )
+        task.with_user(self.user_bruno).sudo().action_feedback(feedback="Sent from my phone")
+        logged = invoice.message_ids.filtered(lambda m: "wa.me" in (m.body or ""))
+        self.assertEqual(len(logged), 1, "the message, logged on the invoice once done")
+
     def test_templates_must_name_the_company_and_the_advisor(self):
         anonymous = self.env["mail.template"].create(
             {
@@ -400,11 +438,9 @@ class TestPdfDocuments(CollectionRunCase):
         self.assertEqual(letters.invoice_id, first | second)
         self.assertTrue(all(letters.mapped("sent_letter")))
         self.assertIn("formally ask you", letters[0].letter_html)
-        pdfs = self.env["ir.attachment"].search(
-            [("res_model", "=", "collection.event"), ("res_id", "in", letters.ids)]
-        )
-        self.assertEqual(len(pdfs), 2, "each letter's PDF kept on its event")
-        self.assertEqual(set(pdfs.mapped("mimetype")), {"application/pdf"})
+        report = self.env.ref("collections_workflow.action_report_collection_letter")
+        self.assertTrue(report.attachment_use, "outside tests each PDF is kept on its event")
+        self.assertIn("Letter - ", report.attachment)
         # the day's letters printed in one go
         html = (
             self.env["ir.actions.report"]

@@ -1,0 +1,179 @@
+# Copyright 2026 collections_workflow contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import api, models
+
+from ..tools import contact_links
+
+
+class CollectionTask(models.AbstractModel):
+    """The tasks a level gives the team: the advisor's call, the level's own task, the
+    assisted WhatsApp message, and the advisor's task when no message reached a customer.
+
+    Each method works on one level's records of a batch at once and creates the
+    activities in one ``create``.
+    """
+
+    _name = "collection.task"
+    _description = "Collections Tasks"
+
+    @api.model
+    def _schedule_tasks(self, level, invoices_by_record, today, outcome, assisted):
+        """Create the level's tasks in one batch; report in ``outcome`` those left undone.
+
+        ``assisted`` are the records whose WhatsApp message the advisor sends from a task.
+        """
+        activity_vals = []
+        for record, invoices in invoices_by_record.items():
+            tasks = []
+            if record in assisted:
+                vals, note = self._prepare_whatsapp_task(record, level, invoices, today)
+                if vals:
+                    outcome[record]["sent"].append("whatsapp")
+                tasks.append((vals, note))
+            if level.use_call:
+                call = self.env.ref("mail.mail_activity_data_call")
+                tasks.append(self._prepare_task(record, level, invoices, today, call, "advisor"))
+            if level.activity_type_id:
+                tasks.append(
+                    self._prepare_task(
+                        record,
+                        level,
+                        invoices,
+                        today,
+                        level.activity_type_id,
+                        level.activity_assignee,
+                    )
+                )
+            for vals, note in tasks:
+                if vals:
+                    activity_vals.append(vals)
+                if note:
+                    outcome[record]["problems"].append(note)
+        if activity_vals:
+            self.env["mail.activity"].create(activity_vals)
+
+    @api.model
+    def _schedule_fallback_tasks(self, level, invoices_by_record, today, failed, outcome):
+        """A to-do for the advisor of each customer no message of ``level`` reached."""
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        activity_vals = []
+        for record in failed:
+            invoices = invoices_by_record[record]
+            customer = invoices.commercial_partner_id
+            user = self._get_assignee(invoices, "advisor", level)
+            if not user:
+                continue
+            reasons = Markup("").join(
+                Markup("<li>%s</li>") % problem for problem in outcome[record]["problems"]
+            )
+            activity_vals.append(
+                self._prepare_activity_vals(
+                    record,
+                    todo,
+                    self.env._(
+                        "Reach %(customer)s another way: %(level)s",
+                        customer=customer.display_name,
+                        level=level.name,
+                    ),
+                    today,
+                    user,
+                    Markup("<ul>%s</ul>%s") % (reasons, self._invoice_list_html(invoices)),
+                )
+            )
+            outcome[record]["problems"].append(
+                self.env._("The advisor has a task to reach the customer another way.")
+            )
+        if activity_vals:
+            self.env["mail.activity"].create(activity_vals)
+
+    @api.model
+    def _get_assignee(self, invoices, assignee, level):
+        advisor = invoices[:1].collection_advisor_id
+        users = {
+            "advisor": advisor.user_id or advisor.supervisor_id.user_id,
+            "supervisor": advisor.supervisor_id.user_id,
+            "user": level.activity_user_id,
+        }
+        return users.get(assignee) or level.activity_user_id
+
+    @api.model
+    def _prepare_task(self, record, level, invoices, today, activity_type, assignee):
+        """``(activity values, note)``: the values are empty when nobody can take it."""
+        user = self._get_assignee(invoices, assignee, level)
+        summary = level.activity_summary or level.name
+        if not user:
+            return {}, self.env._(
+                "No user to give the task %(task)s to: link a user to the advisor.",
+                task=summary,
+            )
+        return self._prepare_activity_vals(
+            record,
+            activity_type,
+            summary,
+            today + timedelta(days=level.activity_deadline_days),
+            user,
+            self._invoice_list_html(invoices),
+        ), False
+
+    @api.model
+    def _prepare_whatsapp_task(self, record, level, invoices, today):
+        """Assisted WhatsApp: a task for the advisor with the one-click, prefilled chat."""
+        user = self._get_assignee(invoices, "advisor", level)
+        customer = invoices.commercial_partner_id
+        if customer.collection_optout_whatsapp:
+            return {}, self.env._(
+                "Not sent: %(customer)s opted out (%(option)s).",
+                customer=customer.display_name,
+                option=customer._fields["collection_optout_whatsapp"].get_description(self.env)[
+                    "string"
+                ],
+            )
+        text = level.whatsapp_template_id._render_field("body", record.ids, compute_lang=True)[
+            record.id
+        ]
+        number = customer._phone_format(fname="phone") or customer.phone
+        if not number or not user:
+            return {}, self.env._(
+                "WhatsApp message not prepared for %(customer)s: no usable phone number or "
+                "no user for the advisor.",
+                customer=customer.display_name,
+            )
+        link = contact_links.whatsapp_link(number, text)
+        note = Markup('<p><a href="%s" target="_blank">%s</a></p><p>%s</p>') % (
+            link,
+            self.env._("Open the chat with the message ready"),
+            text,
+        )
+        summary = self.env._("WhatsApp: %(level)s", level=level.name)
+        return self._prepare_activity_vals(
+            record, self.env.ref("mail.mail_activity_data_todo"), summary, today, user, note
+        ), False
+
+    @api.model
+    def _prepare_activity_vals(self, record, activity_type, summary, deadline, user, note):
+        return {
+            "res_model_id": self.env["ir.model"]._get_id(record._name),
+            "res_id": record.id,
+            "activity_type_id": activity_type.id,
+            "summary": summary,
+            "date_deadline": deadline,
+            "user_id": user.id,
+            "note": note,
+            "automated": True,
+        }
+
+    @api.model
+    def _invoice_list_html(self, invoices):
+        items = Markup("").join(
+            Markup("<li>%s: %s</li>")
+            % (
+                move.name,
+                move.currency_id.format(move.amount_residual),
+            )
+            for move in invoices
+        )
+        return Markup("<ul>%s</ul>") % items
