@@ -266,12 +266,7 @@ class AccountMove(models.Model):
     def action_collection_schedule_call(self):
         """Plan a call to the customer about this invoice, for the current user, today."""
         self.ensure_one()
-        self.check_access("read")
-        # advisors only read invoices: planning a call on one is collections work, not an edit
-        self.sudo().activity_schedule(
-            "mail.mail_activity_data_call",
-            date_deadline=fields.Date.context_today(self),
-            summary=self.env._("Call about %(invoice)s", invoice=self.name),
-            user_id=self.env.user.id,
+        self.env["collection.task"]._plan_call_today(
+            self, self.env._("Call about %(invoice)s", invoice=self.name)
         )
         return True

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import api, models
+from odoo import api, fields, models
 
 from ..tools import contact_links
 
@@ -19,6 +19,22 @@ class CollectionTask(models.AbstractModel):
 
     _name = "collection.task"
     _description = "Collections Tasks"
+
+    @api.model
+    def _plan_call_today(self, record, summary):
+        """A call on ``record`` (an invoice or a customer) for the current user, today.
+
+        Whoever may read the record may plan it: planning a call is collections work, not
+        an edit of the invoice or the customer.
+        """
+        record.ensure_one()
+        record.check_access("read")
+        record.sudo().activity_schedule(
+            "mail.mail_activity_data_call",
+            date_deadline=fields.Date.context_today(self),
+            summary=summary,
+            user_id=self.env.user.id,
+        )
 
     @api.model
     def _schedule_tasks(self, level, invoices_by_record, today, outcome, assisted):

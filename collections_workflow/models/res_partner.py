@@ -272,13 +272,8 @@ class ResPartner(models.Model):
     def _action_collection_schedule_call(self):
         """Plan a call to the customer for the current user, today."""
         self.ensure_one()
-        self.check_access("read")
-        # planning a call is collections work, not an edit of the customer
-        self.sudo().activity_schedule(
-            "mail.mail_activity_data_call",
-            date_deadline=fields.Date.context_today(self),
-            summary=self.env._("Call about the account of %(customer)s", customer=self.name),
-            user_id=self.env.user.id,
+        self.env["collection.task"]._plan_call_today(
+            self, self.env._("Call about the account of %(customer)s", customer=self.name)
         )
 
     def collection_advisor_mailto_link(self, subject=None):
