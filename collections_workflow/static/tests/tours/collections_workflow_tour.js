@@ -52,3 +52,43 @@ registry.category("web_tour.tours").add("collections_workflow_advisor_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("collections_workflow_worklist_tour", {
+    url: "/odoo",
+    steps: () => [
+        stepUtils.showAppsMenuItem(),
+        {
+            content: "Open Invoicing",
+            trigger: '.o_app[data-menu-xmlid="account.menu_finance"]',
+            run: "click",
+        },
+        {
+            content: "Open the Collections menu",
+            trigger: '.o_main_navbar [data-menu-xmlid="collections_workflow.collections_workflow_menu_root"]',
+            run: "click",
+        },
+        {
+            content: "Open the worklist",
+            trigger: '.dropdown-item[data-menu-xmlid="collections_workflow.collection_worklist_menu"]',
+            run: "click",
+        },
+        {
+            content: "Today's work, most urgent first: my customer, due for a reminder",
+            trigger: ".o_list_view .o_data_row:only-child:contains(Comercial Andes SpA)",
+        },
+        {
+            content: "Plan a call",
+            trigger: ".o_data_row button[name=action_schedule_call]",
+            run: "click",
+        },
+        {
+            content: "Open the customer",
+            trigger: ".o_data_row button[name=action_open_customer]",
+            run: "click",
+        },
+        {
+            content: "The customer's form",
+            trigger: ".o_form_view .o_field_widget[name=name]:contains(Comercial Andes SpA), .o_form_view .o_field_widget[name=name] input",
+        },
+    ],
+});
