@@ -132,8 +132,7 @@ class CollectionContactPolicy(models.AbstractModel):
         writing = [
             (record, level)
             for record, level in actions
-            if level._get_contact_channels()
-            and speakers.get(record.commercial_partner_id, level) == level
+            if level._get_contact_channels() and speakers.get(record, level) == level
         ]
         by_company = defaultdict(list)
         for record, level in writing:

@@ -178,3 +178,20 @@ class TestContactRules(CollectionRunCase):
             {"name": "Pagos Andes", "parent_id": self.customer_bruno.id}
         )
         self.assertTrue(contact.collection_optout_sms)
+
+    def test_a_statement_and_a_reminder_the_same_night_both_wait(self):
+        statement_due = self._invoice(self.customer_bruno, 300.0, due=DUE - timedelta(days=12))
+        reminder_due = self._invoice(self.customer_bruno, 200.0)
+        self.Event.sudo().create(
+            [
+                self.Run._prepare_event_vals(statement_due, self.level[day], DUE)
+                for day in (-3, 0, 3, 7)
+            ]
+            + [self.Run._prepare_event_vals(reminder_due, self.level[day], DUE) for day in (-3, 0)]
+        )
+        # Friday 13 March, 2:00 UTC: 23:00 on Thursday in Santiago
+        with freeze_time("2026-03-13 02:00:00"):
+            events = self.Run._run()
+        self.assertEqual(set(events.mapped("state")), {"deferred"})
+        self.assertEqual(events.invoice_id, statement_due | reminder_due)
+        self.assertFalse(self._mails(reminder_due) | self._mails(self.customer_bruno))
