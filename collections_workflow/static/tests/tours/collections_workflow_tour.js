@@ -1,9 +1,9 @@
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_utils";
 
-registry.category("web_tour.tours").add("collections_workflow_advisor_tour", {
-    url: "/odoo",
-    steps: () => [
+/** From the home screen to the Invoicing > Collections menu, opened. */
+function openCollectionsMenu() {
+    return [
         stepUtils.showAppsMenuItem(),
         {
             content: "Open Invoicing",
@@ -15,6 +15,13 @@ registry.category("web_tour.tours").add("collections_workflow_advisor_tour", {
             trigger: '.o_main_navbar [data-menu-xmlid="collections_workflow.collections_workflow_menu_root"]',
             run: "click",
         },
+    ];
+}
+
+registry.category("web_tour.tours").add("collections_workflow_advisor_tour", {
+    url: "/odoo",
+    steps: () => [
+        ...openCollectionsMenu(),
         {
             content: "Open my customers",
             trigger: '.dropdown-item[data-menu-xmlid="collections_workflow.res_partner_menu_collections"]',
@@ -56,17 +63,7 @@ registry.category("web_tour.tours").add("collections_workflow_advisor_tour", {
 registry.category("web_tour.tours").add("collections_workflow_worklist_tour", {
     url: "/odoo",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "Open Invoicing",
-            trigger: '.o_app[data-menu-xmlid="account.menu_finance"]',
-            run: "click",
-        },
-        {
-            content: "Open the Collections menu",
-            trigger: '.o_main_navbar [data-menu-xmlid="collections_workflow.collections_workflow_menu_root"]',
-            run: "click",
-        },
+        ...openCollectionsMenu(),
         {
             content: "Open the worklist",
             trigger: '.dropdown-item[data-menu-xmlid="collections_workflow.collection_worklist_menu"]',
