@@ -15,3 +15,6 @@ from . import res_partner
 from . import account_move
 from . import mail_template
 from . import sms_template
+from . import collection_promise
+from . import collection_dispute_reason
+from . import collection_dispute

@@ -1,9 +1,13 @@
 # Copyright 2026 collections_workflow contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
 from datetime import timedelta
 from urllib.parse import urlencode
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 CLOSED_PAYMENT_STATES = ("paid", "in_payment", "reversed")
 
@@ -38,7 +42,8 @@ class AccountMove(models.Model):
     collection_status = fields.Selection(
         [
             ("active", "Active"),
-            ("paused", "Paused (Promise)"),
+            ("promised", "Promise to Pay"),
+            ("paused", "Paused"),
             ("disputed", "Disputed"),
             ("excluded", "Excluded"),
             ("handed_over", "Handed Over"),
@@ -47,12 +52,55 @@ class AccountMove(models.Model):
         compute="_compute_collection_status",
         store=True,
         index=True,
-        help="Only active invoices are reminded. Paid invoices are done.",
+        help="Only active invoices are reminded. An open promise to pay, an open dispute, a "
+        "pause, an exclusion or a hand-over holds them; paid invoices are done.",
     )
-    collection_paused = fields.Boolean(string="Paused by a Promise", copy=False, tracking=True)
-    collection_disputed = fields.Boolean(string="Disputed", copy=False, tracking=True)
+    collection_paused_until = fields.Date(
+        string="Reminders Paused Until",
+        copy=False,
+        readonly=True,
+        tracking=True,
+        index="btree_not_null",
+        help="No reminder until this date; the strategy resumes on it, at its next level.",
+    )
     collection_excluded = fields.Boolean(
-        string="Excluded from Collections", copy=False, tracking=True
+        string="Excluded from Collections", copy=False, readonly=True, tracking=True
+    )
+    collection_exclusion_reason = fields.Char(
+        string="Exclusion Reason", copy=False, readonly=True, tracking=True
+    )
+    collection_promise_ids = fields.Many2many(
+        "collection.promise",
+        "collection_promise_account_move_rel",
+        "move_id",
+        "promise_id",
+        string="Promises to Pay",
+        copy=False,
+        readonly=True,
+    )
+    collection_dispute_ids = fields.Many2many(
+        "collection.dispute",
+        "collection_dispute_account_move_rel",
+        "move_id",
+        "dispute_id",
+        string="Disputes",
+        copy=False,
+        readonly=True,
+    )
+    collection_hold_since = fields.Date(
+        string="On Hold Since",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="Day a promise, a dispute or a pause stopped the reminders; the run resumes the "
+        "strategy at its next level once nothing holds the invoice any more.",
+    )
+    collection_delay_days = fields.Integer(
+        string="Schedule Delay (Days)",
+        copy=False,
+        readonly=True,
+        help="Days the strategy's next levels moved when it resumed after a hold, or "
+        "skipped to a level, so that the levels keep their spacing.",
     )
     collection_handover_partner_id = fields.Many2one(
         "res.partner", string="Handed Over To", copy=False, readonly=True, tracking=True
@@ -148,8 +196,9 @@ class AccountMove(models.Model):
         "state",
         "payment_state",
         "amount_residual",
-        "collection_paused",
-        "collection_disputed",
+        "collection_paused_until",
+        "collection_promise_ids.state",
+        "collection_dispute_ids.state",
         "collection_excluded",
         "collection_handover_partner_id",
         "commercial_partner_id.collection_excluded",
@@ -172,7 +221,7 @@ class AccountMove(models.Model):
             )
 
     def _get_collection_status(self):
-        """The collection status of one invoice; a hook for promises and disputes."""
+        """The collection status of one invoice: what holds it, if anything."""
         self.ensure_one()
         if (
             self.move_type != "out_invoice"
@@ -188,9 +237,11 @@ class AccountMove(models.Model):
             or self.commercial_partner_id.with_company(self.company_id).collection_excluded
         ):
             return "excluded"
-        if self.collection_disputed:
+        if any(dispute._holds_invoices() for dispute in self.collection_dispute_ids):
             return "disputed"
-        if self.collection_paused:
+        if any(promise.state == "open" for promise in self.collection_promise_ids):
+            return "promised"
+        if self.collection_paused_until:
             return "paused"
         return "active"
 
@@ -214,14 +265,19 @@ class AccountMove(models.Model):
         "collection_strategy_id.level_ids.day_offset",
         "collection_last_level_id",
         "invoice_date_due",
+        "collection_delay_days",
     )
     def _compute_collection_next(self):
         for move in self:
             level = move._get_collection_next_level()
             move.collection_next_level_id = level
-            move.collection_next_date = (
-                move.invoice_date_due + timedelta(days=level.day_offset) if level else False
-            )
+            move.collection_next_date = move._get_collection_level_date(level) if level else False
+
+    def _get_collection_level_date(self, level):
+        """The day ``level`` fires for this invoice: its due date plus the level's day,
+        pushed back by the delay a hold or a skip left."""
+        self.ensure_one()
+        return self.invoice_date_due + timedelta(days=level.day_offset + self.collection_delay_days)
 
     def _get_collection_next_level(self):
         self.ensure_one()
@@ -236,6 +292,111 @@ class AccountMove(models.Model):
         if level:
             levels = levels.filtered(lambda other: other.day_offset > level.day_offset)
         return levels
+
+    # ------------------------------------------------------------------ holds
+    def _collection_hold(self, today):
+        """Note the day these invoices went on hold (a promise, a dispute, a pause).
+
+        Holding them is the system's bookkeeping, done for whoever may record a promise or
+        a dispute: written as superuser.
+        """
+        self.sudo().filtered(lambda move: not move.collection_hold_since).write(
+            {"collection_hold_since": today}
+        )
+
+    def _collection_resume(self, today, level=None, note=None):
+        """Resume the strategy of these invoices ``today``, where it left off, or at
+        ``level`` when one is chosen.
+
+        Where it left off: the furthest level already due when the hold began, else the
+        next one; it fires today at the earliest. A chosen level fires today. The levels
+        passed over on the way are recorded as skipped, and the later levels keep their
+        spacing (through the invoice's schedule delay). A trace goes on each invoice's
+        chatter.
+        """
+        moves = self.sudo()
+        Run = self.env["collection.run"]
+        Event = self.env["collection.event"].sudo()
+        deferred = Event.search(
+            [("invoice_id", "in", moves.ids), ("state", "=", "deferred")]
+        ).grouped("invoice_id")
+        skipped_vals, stale, by_delay, bodies = [], Event, defaultdict(list), {}
+        for move in moves:
+            upcoming = move._get_collection_levels_after(move.collection_last_level_id)
+            if level and level not in upcoming:
+                raise UserError(
+                    self.env._(
+                        "Invoice %(invoice)s cannot go to level %(level)s: it follows "
+                        "%(strategy)s and has reached level %(last)s already.",
+                        invoice=move.display_name,
+                        level=level.display_name,
+                        strategy=move.collection_strategy_id.display_name or "-",
+                        last=move.collection_last_level_id.display_name or "-",
+                    )
+                )
+            target = level
+            if not target:
+                since = move.collection_hold_since or today
+                owed = upcoming.filtered(
+                    lambda other, move=move, since=since: move._get_collection_level_date(other)
+                    <= since
+                )
+                target = owed[-1:] or upcoming[:1]
+            passed = upcoming.filtered(
+                lambda other, target=target: other.day_offset < target.day_offset
+            )
+            stale |= deferred.get(move, Event).filtered(
+                lambda event, passed=passed: event.level_id in passed
+            )
+            skipped_vals += [
+                Run._prepare_event_vals(
+                    move,
+                    other,
+                    today,
+                    state="skipped",
+                    note=note or self.env._("A later level was already due."),
+                )
+                for other in passed
+            ]
+            delay = move.collection_delay_days
+            if target:
+                # a chosen level fires today; otherwise today at the earliest
+                late = (today - move.invoice_date_due).days - target.day_offset
+                delay = late if level else max(delay, late)
+                bodies[move.id] = self.env._(
+                    "Collections resume at level %(level)s on %(date)s.",
+                    level=target.name,
+                    date=move.invoice_date_due + timedelta(days=target.day_offset + delay),
+                )
+                if note:
+                    bodies[move.id] = f"{bodies[move.id]} {note}"
+            by_delay[delay].append(move.id)
+        stale.unlink()
+        Event.create(skipped_vals)
+        for delay, ids in by_delay.items():
+            moves.browse(ids).write(
+                {
+                    "collection_delay_days": delay,
+                    "collection_hold_since": False,
+                    "collection_paused_until": False,
+                    "collection_deferred_until": False,
+                }
+            )
+        moves.browse(list(bodies))._message_log_batch(bodies=bodies)
+
+    def _collection_log(self, body):
+        """Log ``body`` on each invoice, and on each customer with the list of its invoices."""
+        moves = self.sudo()
+        moves._message_log_batch(bodies=dict.fromkeys(moves.ids, body))
+        Task = self.env["collection.task"]
+        customers = moves.grouped("commercial_partner_id")
+        customers_bodies = {
+            customer.id: Markup("<p>%s</p>%s") % (body, Task._invoice_list_html(invoices))
+            for customer, invoices in customers.items()
+        }
+        self.env["res.partner"].sudo().browse(list(customers_bodies))._message_log_batch(
+            bodies=customers_bodies
+        )
 
     @api.depends("collection_advisor_id", "name", "partner_id")
     def _compute_collection_advisor_whatsapp_url(self):
@@ -262,6 +423,14 @@ class AccountMove(models.Model):
             "view_mode": "form",
             "target": "current",
         }
+
+    def action_collection_record_promise(self):
+        """A new promise to pay covering these invoices (one customer's)."""
+        return self.env["collection.promise"]._action_new(self)
+
+    def action_collection_open_dispute(self):
+        """A new dispute on these invoices (one customer's)."""
+        return self.env["collection.dispute"]._action_new(self)
 
     def action_collection_schedule_call(self):
         """Plan a call to the customer about this invoice, for the current user, today."""

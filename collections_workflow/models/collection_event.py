@@ -87,3 +87,8 @@ class CollectionEvent(models.Model):
                 if sms.state in ("error", "canceled")
                 else False
             )
+
+    def action_record_promise(self):
+        """A promise to pay made in answer to this step, covering its invoice."""
+        self.ensure_one()
+        return self.env["collection.promise"]._action_new(self.invoice_id)

@@ -1,7 +1,6 @@
 # Copyright 2026 collections_workflow contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import defaultdict
-from datetime import timedelta
 from uuid import uuid4
 
 import pytz
@@ -74,6 +73,7 @@ class CollectionRun(models.AbstractModel):
         now = now or fields.Datetime.now()
         # reuse the compiled mail templates for every record of this run (see ir.qweb)
         run = self.with_context(collections_qweb_cache=str(uuid4()))
+        run._resume_holds(today)
         Move = run.env["account.move"]
         events = run.env["collection.event"]
         locked_elsewhere = []
@@ -113,12 +113,39 @@ class CollectionRun(models.AbstractModel):
         return events
 
     @api.model
-    def _plan(self, moves, today):
+    def _resume_holds(self, today):
+        """Before the day's levels: end what held invoices and is over by ``today``.
+
+        Pauses that reach their date end; promises past their grace period close (kept,
+        partly kept or broken); disputes open for too long alert their supervisor. Then
+        every invoice that a hold released resumes its strategy at its next level.
+        """
+        Move = self.env["account.move"]
+        Move.search([("collection_paused_until", "<=", today)]).write(
+            {"collection_paused_until": False}
+        )
+        self.env["collection.promise"]._close_expired(today)
+        self.env["collection.dispute"]._alert_supervisors(today)
+        Move.search(
+            [("collection_hold_since", "!=", False), ("collection_status", "=", "active")]
+        )._collection_resume(today)
+
+    @api.model
+    def _send_now(self, moves, today=None):
+        """Act on the next level of ``moves`` today, even before its day (an advisor's
+        "send now"); the contact rules still apply. Returns the events created."""
+        today = today or fields.Date.context_today(self)
+        run = self.with_context(collections_qweb_cache=str(uuid4()))
+        return run._process(moves, today, forced=True)
+
+    @api.model
+    def _plan(self, moves, today, forced=False):
         """What to do today: ``(actions, skipped)``.
 
         ``actions`` maps (record, level) to invoices, the record being the customer for a
         level that groups invoices and the invoice otherwise; ``skipped`` lists the
-        (invoice, level) pairs passed over because a later level is already due.
+        (invoice, level) pairs passed over because a later level is already due. With
+        ``forced``, an invoice whose next level is not due yet gets it today.
         """
         # a deferred step is still to take
         done = {
@@ -131,11 +158,10 @@ class CollectionRun(models.AbstractModel):
         actions = defaultdict(lambda: self.env["account.move"])
         skipped = []
         for move in moves:
-            due = [
-                level
-                for level in move._get_collection_levels_after(move.collection_last_level_id)
-                if move.invoice_date_due + timedelta(days=level.day_offset) <= today
-            ]
+            upcoming = move._get_collection_levels_after(move.collection_last_level_id)
+            due = [level for level in upcoming if move._get_collection_level_date(level) <= today]
+            if not due and forced:
+                due = list(upcoming[:1])
             if not due:
                 continue
             *passed, level = due
@@ -147,10 +173,11 @@ class CollectionRun(models.AbstractModel):
         return actions, skipped
 
     @api.model
-    def _process(self, moves, today, now=None):
+    def _process(self, moves, today, now=None, forced=False):
         """Re-check, then act on one batch of invoices; return the events created.
 
-        ``now`` (naive UTC, default: now) is the moment the contact rules are read at.
+        ``now`` (naive UTC, default: now) is the moment the contact rules are read at;
+        ``forced``: act on the next level even before its day (see ``_send_now``).
         """
         now = pytz.utc.localize(now or fields.Datetime.now())
         # payments may have landed since the invoices were selected: read them afresh
@@ -158,9 +185,9 @@ class CollectionRun(models.AbstractModel):
         moves = moves.filtered(
             lambda move: move._get_collection_status() == "active"
             and move.collection_next_date
-            and move.collection_next_date <= today
+            and (forced or move.collection_next_date <= today)
         )
-        actions, skipped = self._plan(moves, today)
+        actions, skipped = self._plan(moves, today, forced=forced)
         # steps deferred by an earlier run, taken (or passed over, or deferred) now
         Event = self.env["collection.event"].sudo()
         pending = Event.search([("invoice_id", "in", moves.ids), ("state", "=", "deferred")])

@@ -27,6 +27,12 @@ class CollectionStrategy(models.Model):
         "strategy of their own. The first matching strategy (by sequence) wins.",
     )
     description = fields.Text(translate=True)
+    promise_grace_days = fields.Integer(
+        string="Promise Grace Period (Days)",
+        default=3,
+        help="Days after a promised date before an unkept promise counts as broken; the "
+        "invoices it covers get no reminder until then.",
+    )
     level_count = fields.Integer(compute="_compute_level_count")
 
     @api.depends("level_ids")

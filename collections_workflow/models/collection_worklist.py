@@ -113,6 +113,10 @@ class CollectionWorklist(models.Model):
         action["name"] = self.partner_id.display_name
         return action
 
+    def action_record_promise(self):
+        self.ensure_one()
+        return self.partner_id.with_company(self.company_id).action_collection_record_promise()
+
     def action_schedule_call(self):
         """Plan a call to the customer for the current user, today."""
         self.ensure_one()

@@ -36,6 +36,23 @@ class ResCompany(models.Model):
         string="WhatsApp Messages per Week",
         help="Most WhatsApp messages a customer receives in any 7 days. 0: no limit.",
     )
+    collection_dispute_alert_days = fields.Integer(
+        string="Dispute Alert (Days)",
+        default=30,
+        help="A dispute open for longer alerts the supervisor, once. 0: no alert.",
+    )
+    collection_payment_check_user_id = fields.Many2one(
+        "res.users",
+        string="Payment Checks By",
+        domain="[('share', '=', False)]",
+        help="Who checks the payments customers say they made (replies 'already paid'); "
+        "empty: the advisor's supervisor.",
+    )
+    collection_payment_check_days = fields.Integer(
+        string="Pause While Checking a Payment (Days)",
+        default=5,
+        help="Reminders pause this many days when a customer says it has paid.",
+    )
 
     collection_whatsapp_mode = fields.Selection(
         [

@@ -24,3 +24,12 @@ class ResConfigSettings(models.TransientModel):
     collection_whatsapp_token = fields.Char(
         related="company_id.collection_whatsapp_token", readonly=False
     )
+    collection_dispute_alert_days = fields.Integer(
+        related="company_id.collection_dispute_alert_days", readonly=False
+    )
+    collection_payment_check_user_id = fields.Many2one(
+        related="company_id.collection_payment_check_user_id", readonly=False
+    )
+    collection_payment_check_days = fields.Integer(
+        related="company_id.collection_payment_check_days", readonly=False
+    )

@@ -102,6 +102,17 @@ class ResPartner(models.Model):
         help="Click-to-chat link to the advisor, with a message naming the customer.",
     )
 
+    collection_promise_ids = fields.One2many(
+        "collection.promise", "partner_id", string="Promises to Pay"
+    )
+    collection_promise_kept_ratio = fields.Float(
+        string="Promises Kept (%)",
+        compute="_compute_collection_promise_kept_ratio",
+        help="Share of the customer's closed promises (kept, partly kept, broken) that were "
+        "kept in full.",
+    )
+    collection_dispute_ids = fields.One2many("collection.dispute", "partner_id", string="Disputes")
+
     def _get_collection_open_invoice_domain(self):
         """The customers' posted invoices still to be paid, in the current company."""
         return [
@@ -176,6 +187,39 @@ class ResPartner(models.Model):
             partner.collection_max_level_id = reached and reached.sorted("day_offset")[-1:]
             partner.collection_next_date = next_date
             partner.collection_next_level_id = next_level
+
+    @api.depends("collection_promise_ids.state")
+    def _compute_collection_promise_kept_ratio(self):
+        counts = {
+            (partner, state): count
+            for partner, state, count in self.env["collection.promise"]._read_group(
+                [
+                    ("partner_id", "in", self.commercial_partner_id.ids),
+                    ("state", "in", ("kept", "partial", "broken")),
+                ],
+                ["partner_id", "state"],
+                ["__count"],
+            )
+        }
+        for partner in self:
+            customer = partner.commercial_partner_id
+            kept = counts.get((customer, "kept"), 0)
+            closed = (
+                kept + counts.get((customer, "partial"), 0) + counts.get((customer, "broken"), 0)
+            )
+            partner.collection_promise_kept_ratio = 100.0 * kept / closed if closed else 0.0
+
+    def action_collection_record_promise(self):
+        """A new promise to pay from this customer, covering its open invoices."""
+        self.ensure_one()
+        invoices = self.env["account.move"].search(self._get_collection_open_invoice_domain())
+        return self.env["collection.promise"]._action_new(invoices)
+
+    def action_collection_open_dispute(self):
+        """A new dispute of this customer, on its open invoices (to narrow down)."""
+        self.ensure_one()
+        invoices = self.env["account.move"].search(self._get_collection_open_invoice_domain())
+        return self.env["collection.dispute"]._action_new(invoices)
 
     @api.depends_context("uid", "company")
     def _compute_collection_in_portfolio(self):

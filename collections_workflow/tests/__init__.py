@@ -7,3 +7,5 @@ from . import test_concurrent_runs
 from . import test_tour
 from . import test_collection_channels
 from . import test_contact_rules
+from . import test_collection_promises
+from . import test_collection_manual_actions

@@ -222,18 +222,33 @@ class TestCollectionRun(CollectionRunCase):
         ran = invoice.message_ids.filtered(lambda m: "server action ran" in (m.body or ""))
         self.assertEqual(len(ran), 1)
 
-    def test_excluded_disputed_paused_are_not_reminded(self):
+    def test_excluded_disputed_promised_paused_are_not_reminded(self):
         excluded = self._invoice(self.customer_bruno)
         disputed = self._invoice(self.customer_carla)
         paused = self._invoice(self.customer_elena)
+        promised = self._invoice(self.customer_carla, amount=300.0)
         self.customer_bruno.write(
             {"collection_excluded": True, "collection_exclusion_reason": "In negotiation"}
         )
-        disputed.collection_disputed = True
-        paused.collection_paused = True
+        self.env["collection.dispute"].create(
+            {
+                "partner_id": self.customer_carla.id,
+                "invoice_ids": disputed.ids,
+                "reason_id": self.env.ref("collections_workflow.dispute_reason_quality").id,
+            }
+        )
+        self.env["collection.promise"].create(
+            {
+                "partner_id": self.customer_carla.id,
+                "invoice_ids": promised.ids,
+                "amount": 300.0,
+                "promise_date": DUE + timedelta(days=60),
+            }
+        )
+        paused.collection_paused_until = DUE + timedelta(days=60)
         self.assertEqual(
-            (excluded | disputed | paused).mapped("collection_status"),
-            ["excluded", "disputed", "paused"],
+            (excluded | disputed | paused | promised).mapped("collection_status"),
+            ["excluded", "disputed", "paused", "promised"],
         )
         self.assertFalse(self._run_days(DUE - timedelta(days=5), DUE + timedelta(days=30)))
 

@@ -1,0 +1,341 @@
+# Copyright 2026 collections_workflow contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+CHANNELS = [
+    ("phone", "Phone Call"),
+    ("email", "Email"),
+    ("whatsapp", "WhatsApp"),
+    ("sms", "SMS"),
+    ("meeting", "Meeting"),
+    ("portal", "Portal"),
+    ("letter", "Letter"),
+    ("other", "Other"),
+]
+
+
+class CollectionPromise(models.Model):
+    """A customer's promise to pay an amount by a date, for some of its invoices.
+
+    The invoices it covers get no reminder until the promised date plus the strategy's
+    grace period. Payments on them keep the promise; once the grace period is over, a
+    promise not kept is broken (or partly kept), the advisor gets a task, and the
+    strategy resumes at its next level.
+    """
+
+    _name = "collection.promise"
+    _description = "Promise to Pay"
+    _inherit = ["mail.thread"]
+    _order = "promise_date desc, id desc"
+    _check_company_auto = True
+
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        domain="[('parent_id', '=', False)]",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    invoice_ids = fields.Many2many(
+        "account.move",
+        "collection_promise_account_move_rel",
+        "promise_id",
+        "move_id",
+        string="Invoices",
+        required=True,
+        check_company=True,
+        domain="[('commercial_partner_id', '=', partner_id), ('move_type', '=', 'out_invoice'), "
+        "('state', '=', 'posted'), ('payment_state', 'in', ('not_paid', 'partial'))]",
+        help="The invoices the promise covers: none of them is reminded while it is open.",
+    )
+    currency_id = fields.Many2one(
+        "res.currency",
+        required=True,
+        default=lambda self: self.env.company.currency_id,
+    )
+    amount = fields.Monetary(string="Promised Amount", required=True, tracking=True)
+    promise_date = fields.Date(string="Promised Date", required=True, tracking=True)
+    channel = fields.Selection(
+        CHANNELS,
+        required=True,
+        default="phone",
+        help="How the customer made the promise.",
+    )
+    note = fields.Text()
+    advisor_id = fields.Many2one(
+        "collection.staff",
+        compute="_compute_staff",
+        store=True,
+        index="btree_not_null",
+    )
+    supervisor_id = fields.Many2one(
+        "collection.staff",
+        compute="_compute_staff",
+        store=True,
+        index="btree_not_null",
+    )
+    grace_until = fields.Date(
+        string="Grace Period Until",
+        compute="_compute_grace_until",
+        store=True,
+        index=True,
+        help="Promised date plus the strategy's grace period: the promise is broken when it "
+        "is not kept by then.",
+    )
+    residual_at_start = fields.Monetary(
+        string="Due When Promised",
+        compute="_compute_residual_at_start",
+        store=True,
+        help="What the covered invoices still owed when the promise was recorded.",
+    )
+    amount_paid = fields.Monetary(
+        string="Paid Since",
+        compute="_compute_amount_paid",
+        store=True,
+        help="What was paid (or credited) on the covered invoices since the promise.",
+    )
+    paid_at_close = fields.Monetary(string="Paid by the Deadline", readonly=True)
+    closed_on = fields.Date(readonly=True, copy=False)
+    expired = fields.Boolean(readonly=True, copy=False)
+    cancelled = fields.Boolean(readonly=True, copy=False)
+    state = fields.Selection(
+        [
+            ("open", "Open"),
+            ("kept", "Kept"),
+            ("partial", "Partly Kept"),
+            ("broken", "Broken"),
+            ("cancelled", "Cancelled"),
+        ],
+        compute="_compute_state",
+        store=True,
+        index=True,
+        tracking=True,
+    )
+    kept_ratio = fields.Float(
+        string="Kept (%)",
+        compute="_compute_state",
+        store=True,
+        aggregator="avg",
+        help="Share of the promised amount paid by the deadline (so far, while open).",
+    )
+
+    @api.constrains("amount")
+    def _check_amount(self):
+        for promise in self:
+            if promise.currency_id.compare_amounts(promise.amount, 0) <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "The promised amount of %(promise)s must be positive.",
+                        promise=promise.display_name,
+                    )
+                )
+
+    @api.constrains("invoice_ids", "partner_id", "currency_id")
+    def _check_invoices(self):
+        for promise in self:
+            strangers = promise.invoice_ids.filtered(
+                lambda move, promise=promise: move.commercial_partner_id != promise.partner_id
+                or move.currency_id != promise.currency_id
+                or move.move_type != "out_invoice"
+                or move.state != "posted"
+            )
+            if strangers:
+                raise ValidationError(
+                    self.env._(
+                        "Promise %(promise)s can only cover posted invoices of %(customer)s in "
+                        "%(currency)s, not %(invoices)s.",
+                        promise=promise.display_name,
+                        customer=promise.partner_id.display_name,
+                        currency=promise.currency_id.name,
+                        invoices=", ".join(strangers.mapped("display_name")),
+                    )
+                )
+
+    @api.depends("partner_id", "amount", "currency_id", "promise_date")
+    def _compute_display_name(self):
+        for promise in self:
+            promise.display_name = self.env._(
+                "%(customer)s: %(amount)s by %(date)s",
+                customer=promise.partner_id.name or "",
+                amount=promise.currency_id.format(promise.amount),
+                date=promise.promise_date or "",
+            )
+
+    @api.depends("invoice_ids.collection_advisor_id")
+    def _compute_staff(self):
+        for promise in self:
+            advisor = promise.invoice_ids[:1].collection_advisor_id
+            promise.advisor_id = advisor
+            promise.supervisor_id = advisor.supervisor_id
+
+    @api.depends("promise_date", "invoice_ids.collection_strategy_id.promise_grace_days")
+    def _compute_grace_until(self):
+        for promise in self:
+            grace = max(
+                promise.invoice_ids.collection_strategy_id.mapped("promise_grace_days"),
+                default=0,
+            )
+            promise.grace_until = promise.promise_date and promise.promise_date + timedelta(
+                days=grace
+            )
+
+    @api.depends("invoice_ids")
+    def _compute_residual_at_start(self):
+        # on "invoice_ids" only: the invoices of a promise never change once recorded
+        for promise in self:
+            promise.residual_at_start = sum(promise.invoice_ids.mapped("amount_residual"))
+
+    @api.depends("invoice_ids.amount_residual", "residual_at_start")
+    def _compute_amount_paid(self):
+        for promise in self:
+            residual = sum(promise.invoice_ids.mapped("amount_residual"))
+            promise.amount_paid = max(promise.residual_at_start - residual, 0.0)
+
+    @api.depends("amount_paid", "amount", "expired", "cancelled", "paid_at_close")
+    def _compute_state(self):
+        for promise in self:
+            paid = promise.paid_at_close if promise.expired else promise.amount_paid
+            promise.kept_ratio = min(paid / promise.amount, 1.0) * 100 if promise.amount else 0.0
+            # every covered invoice settled keeps a promise of more than they owed
+            settled = promise.residual_at_start and (
+                promise.currency_id.compare_amounts(paid, promise.residual_at_start) >= 0
+            )
+            if promise.cancelled:
+                promise.state = "cancelled"
+            elif settled or promise.currency_id.compare_amounts(paid, promise.amount) >= 0:
+                promise.state = "kept"
+            elif promise.expired:
+                promise.state = "partial" if paid > 0 else "broken"
+            else:
+                promise.state = "open"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        promises = super().create(vals_list)
+        promises.invoice_ids._collection_hold(fields.Date.context_today(self))
+        promises._log_on_invoices()
+        return promises
+
+    def write(self, vals):
+        if "invoice_ids" in vals and not self.env.su:
+            raise UserError(
+                self.env._(
+                    "The invoices of promise %(promise)s cannot change: cancel it and record "
+                    "a new one.",
+                    promise=self[:1].display_name,
+                )
+            )
+        return super().write(vals)
+
+    def _log_on_invoices(self):
+        """Trace the promises' recording or cancelling on their invoices and customers."""
+        channels = dict(self._fields["channel"]._description_selection(self.env))
+        for promise in self:
+            if promise.cancelled:
+                body = self.env._(
+                    "Promise to pay cancelled: %(promise)s.", promise=promise.display_name
+                )
+            else:
+                body = self.env._(
+                    "Promise to pay recorded (%(channel)s): %(promise)s.",
+                    channel=channels[promise.channel],
+                    promise=promise.display_name,
+                )
+            if promise.note:
+                body = f"{body} {promise.note}"
+            promise.invoice_ids._collection_log(body)
+
+    def action_cancel(self):
+        """Cancel open promises (made by mistake, or replaced): reminders resume."""
+        not_open = self.filtered(lambda promise: promise.state != "open")
+        if not_open:
+            raise UserError(
+                self.env._(
+                    "Only an open promise can be cancelled, not %(promise)s.",
+                    promise=not_open[0].display_name,
+                )
+            )
+        self.write({"cancelled": True, "closed_on": fields.Date.context_today(self)})
+        self._log_on_invoices()
+
+    @api.model
+    def _close_expired(self, today):
+        """Close the open promises whose grace period ended before ``today``.
+
+        A broken or partly kept promise gives the advisor a task; its invoices resume
+        their strategy at the next level (see ``account.move._collection_resume``).
+        """
+        promises = self.search([("state", "=", "open"), ("grace_until", "<", today)])
+        for amount_paid, batch in promises.grouped("amount_paid").items():
+            batch.write({"expired": True, "closed_on": today, "paid_at_close": amount_paid})
+        broken = promises.filtered(lambda promise: promise.state in ("broken", "partial"))
+        broken._notify_broken(today)
+        return promises
+
+    def _notify_broken(self, today):
+        Task = self.env["collection.task"]
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        activity_vals = []
+        for promise in self:
+            advisor = promise.advisor_id
+            user = advisor.user_id or advisor.supervisor_id.user_id
+            summary = self.env._(
+                "Promise %(state)s: %(promise)s",
+                state=dict(self._fields["state"]._description_selection(self.env))[promise.state],
+                promise=promise.display_name,
+            )
+            promise.message_post(body=summary)
+            if user:
+                activity_vals.append(
+                    Task._prepare_activity_vals(
+                        promise.partner_id,
+                        todo,
+                        summary,
+                        today,
+                        user,
+                        Task._invoice_list_html(promise.invoice_ids),
+                    )
+                )
+        self.env["mail.activity"].sudo().create(activity_vals)
+
+    @api.model
+    def _get_default_vals(self, invoices):
+        """Defaults of a new promise for ``invoices`` (one customer's open invoices)."""
+        invoices = invoices.filtered(
+            lambda move: move.move_type == "out_invoice"
+            and move.state == "posted"
+            and move.payment_state in ("not_paid", "partial")
+        )
+        customers = invoices.commercial_partner_id
+        if len(customers) != 1:
+            raise UserError(
+                self.env._("A promise to pay is made by one customer: select its invoices.")
+            )
+        currency = invoices[:1].currency_id
+        invoices = invoices.filtered(lambda move: move.currency_id == currency)
+        return {
+            "default_partner_id": customers.id,
+            "default_company_id": invoices[:1].company_id.id,
+            "default_currency_id": currency.id,
+            "default_invoice_ids": invoices.ids,
+            "default_amount": sum(invoices.mapped("amount_residual")),
+        }
+
+    @api.model
+    def _action_new(self, invoices, extra_context=None):
+        """The form of a new promise for ``invoices``, ready to complete."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Record a Promise to Pay"),
+            "res_model": "collection.promise",
+            "view_mode": "form",
+            "target": "new",
+            "context": {**self._get_default_vals(invoices), **(extra_context or {})},
+        }
