@@ -7,3 +7,4 @@ from . import test_concurrent_runs
 from . import test_tour
 from . import test_collection_channels
 from . import test_contact_rules
+from . import test_collection_charges
