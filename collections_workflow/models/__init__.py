@@ -6,6 +6,7 @@ from . import collection_event
 from . import collection_contact_policy
 from . import collection_channel
 from . import collection_task
+from . import collection_charge
 from . import collection_run
 from . import collection_worklist
 from . import ir_qweb

@@ -155,6 +155,15 @@ class AccountMove(models.Model):
         help="Click-to-chat link to the advisor, with a message naming the customer and "
         "this invoice.",
     )
+    collection_charge_level_id = fields.Many2one(
+        "collection.level",
+        string="Late-Payment Charge Level",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="This draft invoice holds the late-payment charges added by this collection "
+        "level, for accounting to check and post.",
+    )
 
     @api.depends(
         "move_type",

@@ -110,6 +110,43 @@ class CollectionLevel(models.Model):
     handover_partner_id = fields.Many2one(
         "res.partner", string="Agency or Lawyer", check_company=True
     )
+    charge_type = fields.Selection(
+        [("none", "No Charge"), ("fixed", "Fixed Fee"), ("interest", "Interest")],
+        string="Late-Payment Charge",
+        default="none",
+        required=True,
+        help="Charge the invoices that reach this level, overdue, for paying late. The "
+        "charge is added to a draft invoice that accounting validates: it is never posted "
+        "automatically.",
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    charge_amount = fields.Monetary(
+        string="Fixed Fee",
+        help="Fee charged for each overdue invoice, in the company's currency (converted to "
+        "the invoice's currency at the day's rate).",
+    )
+    charge_rate = fields.Float(
+        string="Monthly Interest (%)",
+        digits=(16, 4),
+        help="Interest per month on each overdue invoice's amount due, pro-rated by the days "
+        "it is late: amount due x rate / 100 x days late / 30, rounded in the invoice's "
+        "currency. E.g. 1,000.00 at 2% and 45 days late: 30.00.",
+    )
+    charge_product_id = fields.Many2one(
+        "product.product",
+        string="Charge Product",
+        check_company=True,
+        help="Product invoiced for the charge: its income account and taxes apply.",
+    )
+    charge_mode = fields.Selection(
+        [("invoice", "Draft Charge Invoice"), ("next_invoice", "Line on the Next Invoice")],
+        string="Charge As",
+        default="invoice",
+        required=True,
+        help="Draft Charge Invoice: one new draft invoice per customer with a line per "
+        "overdue invoice. Line on the Next Invoice: the lines go on the customer's latest "
+        "draft invoice, or on a new draft invoice when it has none.",
+    )
 
     _strategy_day_uniq = models.Constraint(
         "UNIQUE(strategy_id, day_offset)",
@@ -208,6 +245,32 @@ class CollectionLevel(models.Model):
                     self.env._(
                         "Level %(level)s hands the invoices over: choose the agency or lawyer.",
                         level=level.name,
+                    )
+                )
+
+    @api.constrains("charge_type", "charge_product_id", "charge_amount", "charge_rate")
+    def _check_charge(self):
+        for level in self:
+            if level.charge_type == "none":
+                continue
+            if not level.charge_product_id:
+                raise ValidationError(
+                    self.env._(
+                        "Level %(level)s adds a late-payment charge: choose its %(field)s.",
+                        level=level.name,
+                        field=level._fields["charge_product_id"].get_description(self.env)[
+                            "string"
+                        ],
+                    )
+                )
+            value_field = "charge_amount" if level.charge_type == "fixed" else "charge_rate"
+            if level[value_field] <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "Level %(level)s adds a late-payment charge: its %(field)s must be "
+                        "more than zero.",
+                        level=level.name,
+                        field=level._fields[value_field].get_description(self.env)["string"],
                     )
                 )
 

@@ -380,6 +380,11 @@ class CollectionRun(models.AbstractModel):
             ).run()
         if level.handover:
             invoices.write({"collection_handover_partner_id": level.handover_partner_id.id})
+        if level.charge_type != "none":
+            Charge = self.env["collection.charge"]
+            charges = Charge._create_charges(level, invoices, today)
+            for record, note in Charge._get_charge_notes(invoices_by_record, charges).items():
+                notes[record] = "\n".join(filter(None, [notes.get(record), note]))
         self._trace(level, invoices_by_record, traces, merged, notes, failed)
         return notes, failed, {record: outcome[record] for record in speaking}
 

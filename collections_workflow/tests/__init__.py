@@ -9,3 +9,4 @@ from . import test_collection_channels
 from . import test_contact_rules
 from . import test_collection_promises
 from . import test_collection_manual_actions
+from . import test_collection_charges
