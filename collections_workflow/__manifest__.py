@@ -20,6 +20,7 @@
         "data/mail_template_data.xml",
         "data/collection_template_data.xml",
         "data/collection_strategy_data.xml",
+        "data/mail_message_subtype_data.xml",
         "data/collection_dispute_data.xml",
         "data/ir_cron_data.xml",
         "report/collection_statement_templates.xml",
@@ -32,6 +33,7 @@
         "views/collection_event_views.xml",
         "views/collection_promise_views.xml",
         "views/collection_dispute_views.xml",
+        "views/collection_reply_views.xml",
         "wizard/res_partner_collection_import_views.xml",
         "wizard/collection_run_preview_views.xml",
         "views/collection_worklist_views.xml",
@@ -42,6 +44,7 @@
         "demo/collection_staff_demo.xml",
         "demo/res_partner_demo.xml",
         "demo/account_move_demo.xml",
+        "demo/collection_promise_demo.xml",
     ],
     "uninstall_hook": "uninstall_hook",
     "assets": {

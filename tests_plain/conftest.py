@@ -56,3 +56,8 @@ def normalize_phone():
         return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
     return normalize
+
+
+@pytest.fixture(scope="session")
+def reply_intent():
+    return _load("reply_intent")

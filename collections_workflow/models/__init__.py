@@ -19,3 +19,5 @@ from . import sms_template
 from . import collection_promise
 from . import collection_dispute_reason
 from . import collection_dispute
+from . import collection_reply
+from . import mail_thread

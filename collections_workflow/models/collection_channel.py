@@ -69,7 +69,8 @@ class CollectionChannel(models.AbstractModel):
         )
         reply_to = self._get_reply_to(reachable, company)
         attachments = self._get_pdf_attachments(reachable, company) if attach else {}
-        comment = self.env.ref("mail.mt_comment").id
+        # its own subtype: a customer's reply to it is recognised (see collection.reply)
+        comment = self.env.ref("collections_workflow.mt_collection_reminder").id
         author = self.env.user.partner_id.id
         # mail.mail is a technical model; the run already checked what it may send
         self.env["mail.mail"].sudo().create(

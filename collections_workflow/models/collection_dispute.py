@@ -153,6 +153,7 @@ class CollectionDispute(models.Model):
                     reason=dispute.reason_id.name,
                 )
             )
+        self.env["collection.reply"]._close_from_context(self.env._("Dispute opened."))
         return disputes
 
     def write(self, vals):

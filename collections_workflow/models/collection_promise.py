@@ -221,6 +221,7 @@ class CollectionPromise(models.Model):
         promises = super().create(vals_list)
         promises.invoice_ids._collection_hold(fields.Date.context_today(self))
         promises._log_on_invoices()
+        self.env["collection.reply"]._close_from_context(self.env._("Promise to pay recorded."))
         return promises
 
     def write(self, vals):

@@ -313,6 +313,12 @@ class ResPartner(models.Model):
                 )
             )
 
+    def message_update(self, msg_dict, update_vals=None):
+        # a reply to a collection reminder: the advisor gets it as a task
+        for partner in self:
+            self.env["collection.reply"]._record_reply(partner, msg_dict)
+        return super().message_update(msg_dict, update_vals=update_vals)
+
     def _action_collection_schedule_call(self):
         """Plan a call to the customer for the current user, today."""
         self.ensure_one()

@@ -10,3 +10,4 @@ from . import test_contact_rules
 from . import test_collection_promises
 from . import test_collection_manual_actions
 from . import test_collection_charges
+from . import test_collection_replies

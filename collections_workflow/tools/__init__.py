@@ -4,3 +4,4 @@ from . import contact_links
 from . import contact_window
 from . import portfolio_file
 from . import identification
+from . import reply_intent
