@@ -52,7 +52,8 @@ class TestCollectionManualActions(CollectionRunCase):
                     with self.assertRaisesRegex(AccessError, "Supervisor"):
                         self._apply(self.user_bruno, invoice, action, **values)
                     self.assertFalse(self._notes(invoice))
-                for user in (least, self.user_manager):
+                users = [least, self.user_ana, self.user_manager]
+                for user in dict.fromkeys(users):
                     self._apply(user, invoice, action, **values)
                     self.customer_bruno.collection_advisor_id = self.bruno
                     invoice.invalidate_recordset()
@@ -64,6 +65,21 @@ class TestCollectionManualActions(CollectionRunCase):
                 self.assertTrue(self._notes(self.customer_bruno))
                 invoice.button_draft()
                 invoice.button_cancel()
+
+    def test_no_collections_role(self):
+        """A billing user without a collections role does none of it."""
+        billing = self.env["res.users"].create(
+            {
+                "name": "Facturación",
+                "login": "cw_billing",
+                "group_ids": [(6, 0, self.env.ref("account.group_account_invoice").ids)],
+            }
+        )
+        invoice = self._invoice(self.customer_bruno)
+        for action in ("send_now", "pause", "resume", "skip", "exclude", "reassign"):
+            with self.subTest(action=action), self.assertRaises(AccessError):
+                self._apply(billing, invoice, action)
+        self.assertEqual(invoice.collection_status, "active")
 
     def test_scope(self):
         """An advisor acts on its own customers only; a supervisor on its team's."""
