@@ -21,3 +21,4 @@ from . import collection_dispute_reason
 from . import collection_dispute
 from . import collection_reply
 from . import mail_thread
+from . import collection_kpi

@@ -11,3 +11,5 @@ from . import test_collection_promises
 from . import test_collection_manual_actions
 from . import test_collection_charges
 from . import test_collection_replies
+from . import test_collection_kpis
+from . import test_collection_reports

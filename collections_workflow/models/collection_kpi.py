@@ -1,0 +1,294 @@
+# Copyright 2026 collections_workflow contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
+from odoo import api, models
+from odoo.tools import SQL
+
+# how each KPI groups: the column of the invoice (and of events, promises, disputes)
+GROUPS = {
+    "company": "company_id",
+    "supervisor": "collection_supervisor_id",
+    "advisor": "collection_advisor_id",
+    "strategy": "collection_strategy_id",
+}
+EVENT_GROUPS = {
+    "company": "company_id",
+    "supervisor": "supervisor_id",
+    "advisor": "advisor_id",
+    "strategy": "strategy_id",
+}
+CHANNELS = ("email", "sms", "whatsapp", "letter")
+
+
+class CollectionKpi(models.AbstractModel):
+    """Collection KPIs for a period, per company, supervisor, advisor or strategy.
+
+    Everything is read from stored data in a handful of SQL queries, within the records
+    the current user may read (record rules apply): customer invoices and their
+    reconciliations (amounts in the company's currency), collection events, promises and
+    disputes. The formulas are written down in the README (section "KPIs").
+    """
+
+    _name = "collection.kpi"
+    _description = "Collection KPIs"
+
+    @api.model
+    def _compute(self, date_from, date_to, group="company"):
+        """``{group id: {kpi: value}}`` for the period from ``date_from`` to ``date_to``
+        (both included). Group id False gathers what has no such group."""
+        result = defaultdict(self._empty)
+        days = (date_to - date_from).days + 1
+        for row in self._read_receivables(date_from, date_to, group):
+            kpis = result[row["grp"]]
+            kpis.update({key: value or 0.0 for key, value in row.items() if key != "grp"})
+        for row in self._read_events(date_from, date_to, group):
+            kpis = result[row.pop("grp")]
+            kpis.update({key: value or 0 for key, value in row.items()})
+        for grp, closed, kept in self._read_promises(date_from, date_to, group):
+            result[grp].update(promises_closed=closed, promises_kept=kept)
+        for grp, count, age in self._read_disputes(date_to, group):
+            result[grp].update(disputes_open=count, dispute_age=float(age or 0.0))
+        for kpis in result.values():
+            self._derive(kpis, days)
+        return dict(result)
+
+    @api.model
+    def _empty(self):
+        values = dict.fromkeys(
+            (
+                "sales",
+                "ar_begin",
+                "ar_end",
+                "current_end",
+                "overdue_end",
+                "collected",
+                "paid_amount",
+                "days_to_pay_weighted",
+                "days_late_weighted",
+                "promises_closed",
+                "promises_kept",
+                "disputes_open",
+                "dispute_age",
+            ),
+            0.0,
+        )
+        for channel in CHANNELS:
+            values[f"sent_{channel}"] = 0
+            values[f"paid7_{channel}"] = 0
+        return values
+
+    @api.model
+    def _derive(self, kpis, days):
+        """The ratios, from the sums (see the README for the formulas and sources)."""
+        sales, ar_end = kpis["sales"], kpis["ar_end"]
+        kpis["dso"] = ar_end / sales * days if sales else 0.0
+        kpis["best_dso"] = kpis["current_end"] / sales * days if sales else 0.0
+        kpis["add"] = kpis["dso"] - kpis["best_dso"]
+        collectable = kpis["ar_begin"] + sales - kpis["current_end"]
+        kpis["cei"] = (
+            (kpis["ar_begin"] + sales - ar_end) / collectable * 100 if collectable else 0.0
+        )
+        kpis["overdue_ratio"] = kpis["overdue_end"] / ar_end * 100 if ar_end else 0.0
+        paid = kpis["paid_amount"]
+        kpis["days_to_pay"] = kpis["days_to_pay_weighted"] / paid if paid else 0.0
+        kpis["days_late"] = kpis["days_late_weighted"] / paid if paid else 0.0
+        closed = kpis["promises_closed"]
+        kpis["promise_kept_ratio"] = kpis["promises_kept"] / closed * 100 if closed else 0.0
+        for channel in CHANNELS:
+            sent = kpis[f"sent_{channel}"]
+            kpis[f"paid7_ratio_{channel}"] = kpis[f"paid7_{channel}"] / sent * 100 if sent else 0.0
+        return kpis
+
+    # ------------------------------------------------------------------ queries
+    @api.model
+    def _scope(self, model, alias):
+        """``alias.id IN (the records of ``model`` the user may read)``."""
+        query = self.env[model]._search([])
+        return SQL("%s IN %s", SQL.identifier(alias, "id"), query.subselect())
+
+    @api.model
+    def _read_receivables(self, date_from, date_to, group):
+        """Per group: sales of the period, receivables at its start and end (all, not yet
+        due, overdue), collected, and the paid invoices' days to pay and days late."""
+        column = SQL.identifier("move", GROUPS[group])
+        self.env["account.move"].flush_model()
+        self.env["account.move.line"].flush_model()
+        self.env["account.partial.reconcile"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH inv AS (
+                    SELECT move.id, %(column)s AS grp, move.amount_total_signed AS amount,
+                           move.invoice_date, move.invoice_date_due AS due
+                      FROM account_move move
+                     WHERE move.state = 'posted'
+                       AND move.move_type = 'out_invoice'
+                       AND move.invoice_date <= %(date_to)s
+                       AND %(scope)s
+                ),
+                paid AS (
+                    SELECT line.move_id AS inv_id,
+                           SUM(part.amount) FILTER (WHERE part.max_date < %(date_from)s)
+                               AS before_start,
+                           SUM(part.amount) FILTER (WHERE part.max_date <= %(date_to)s)
+                               AS by_end,
+                           SUM(part.amount) FILTER (
+                               WHERE part.max_date BETWEEN %(date_from)s AND %(date_to)s
+                                 AND credit_move.move_type != 'out_refund'
+                           ) AS collected,
+                           MAX(part.max_date) FILTER (WHERE part.max_date <= %(date_to)s)
+                               AS last_paid
+                      FROM account_partial_reconcile part
+                      JOIN account_move_line line ON line.id = part.debit_move_id
+                      JOIN account_move_line credit_line ON credit_line.id = part.credit_move_id
+                      JOIN account_move credit_move ON credit_move.id = credit_line.move_id
+                     WHERE line.move_id IN (SELECT id FROM inv)
+                       AND line.display_type = 'payment_term'
+                  GROUP BY line.move_id
+                ),
+                item AS (
+                    SELECT inv.*, inv.amount - COALESCE(paid.by_end, 0) AS open_end,
+                           inv.amount - COALESCE(paid.before_start, 0) AS open_begin,
+                           COALESCE(paid.collected, 0) AS collected, paid.last_paid
+                      FROM inv LEFT JOIN paid ON paid.inv_id = inv.id
+                )
+                SELECT grp,
+                       SUM(amount) FILTER (WHERE invoice_date >= %(date_from)s) AS sales,
+                       SUM(open_begin) FILTER (WHERE invoice_date < %(date_from)s) AS ar_begin,
+                       SUM(open_end) AS ar_end,
+                       SUM(open_end) FILTER (WHERE due >= %(date_to)s) AS current_end,
+                       SUM(open_end) FILTER (WHERE due < %(date_to)s) AS overdue_end,
+                       SUM(collected) AS collected,
+                       SUM(amount) FILTER (WHERE %(fully_paid)s) AS paid_amount,
+                       SUM(amount * (last_paid - invoice_date)) FILTER (WHERE %(fully_paid)s)
+                           AS days_to_pay_weighted,
+                       SUM(amount * GREATEST(last_paid - due, 0)) FILTER (WHERE %(fully_paid)s)
+                           AS days_late_weighted
+                  FROM item
+              GROUP BY grp
+                """,
+                column=column,
+                date_from=date_from,
+                date_to=date_to,
+                scope=self._scope("account.move", "move"),
+                fully_paid=SQL(
+                    "ABS(open_end) < 0.005 AND last_paid BETWEEN %s AND %s", date_from, date_to
+                ),
+            )
+        )
+        return [
+            {
+                key: float(value) if key != "grp" and value is not None else value
+                for key, value in row.items()
+            }
+            for row in self.env.cr.dictfetchall()
+        ]
+
+    @api.model
+    def _read_events(self, date_from, date_to, group):
+        """Per group and channel: messages sent in the period, and how many of them a
+        payment of the customer followed within 7 days."""
+        column = SQL.identifier("event", EVENT_GROUPS[group])
+        self.env["collection.event"].flush_model()
+        counts = SQL(", ").join(
+            SQL(
+                "COUNT(*) FILTER (WHERE event.%(sent)s) AS %(sent)s, "
+                "COUNT(*) FILTER (WHERE event.%(sent)s AND paid.found) AS %(paid7)s",
+                sent=SQL.identifier(f"sent_{channel}"),
+                paid7=SQL.identifier(f"paid7_{channel}"),
+            )
+            for channel in CHANNELS
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT %(column)s AS grp, %(counts)s
+                  FROM collection_event event
+                  CROSS JOIN LATERAL (
+                      SELECT EXISTS (
+                          SELECT 1
+                            FROM account_partial_reconcile part
+                            JOIN account_move_line line ON line.id = part.debit_move_id
+                            JOIN account_move_line credit_line
+                                 ON credit_line.id = part.credit_move_id
+                            JOIN account_move credit_move ON credit_move.id = credit_line.move_id
+                           WHERE line.partner_id = event.partner_id
+                             AND line.company_id = event.company_id
+                             AND part.max_date BETWEEN event.date AND event.date + 7
+                             AND credit_move.move_type != 'out_refund'
+                      ) AS found
+                  ) paid
+                 WHERE event.state = 'done'
+                   AND event.date BETWEEN %(date_from)s AND %(date_to)s
+                   AND (event.sent_email OR event.sent_sms OR event.sent_whatsapp
+                        OR event.sent_letter)
+                   AND %(scope)s
+              GROUP BY %(column)s
+                """,
+                column=column,
+                counts=counts,
+                date_from=date_from,
+                date_to=date_to,
+                scope=self._scope("collection.event", "event"),
+            )
+        )
+        return self.env.cr.dictfetchall()
+
+    @api.model
+    def _group_of_hold(self, table, group):
+        """The group column of a promise or a dispute (the strategy: of its invoices)."""
+        if group != "strategy":
+            return SQL.identifier("hold", EVENT_GROUPS[group])
+        relation = f"{table}_account_move_rel"
+        key = "promise_id" if table == "collection_promise" else "dispute_id"
+        return SQL(
+            "(SELECT MIN(move.collection_strategy_id) FROM %s rel "
+            "JOIN account_move move ON move.id = rel.move_id WHERE rel.%s = hold.id)",
+            SQL.identifier(relation),
+            SQL.identifier(key),
+        )
+
+    @api.model
+    def _read_promises(self, date_from, date_to, group):
+        """Per group: the promises due in the period and closed, and those kept."""
+        self.env["collection.promise"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT %(column)s, COUNT(*), COUNT(*) FILTER (WHERE hold.state = 'kept')
+                  FROM collection_promise hold
+                 WHERE hold.promise_date BETWEEN %(date_from)s AND %(date_to)s
+                   AND hold.state IN ('kept', 'partial', 'broken')
+                   AND %(scope)s
+              GROUP BY 1
+                """,
+                column=self._group_of_hold("collection_promise", group),
+                date_from=date_from,
+                date_to=date_to,
+                scope=self._scope("collection.promise", "hold"),
+            )
+        )
+        return self.env.cr.fetchall()
+
+    @api.model
+    def _read_disputes(self, date_to, group):
+        """Per group: the disputes open at the end of the period, and their average age."""
+        self.env["collection.dispute"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT %(column)s, COUNT(*), AVG(%(date_to)s::date - hold.date_open)
+                  FROM collection_dispute hold
+                 WHERE hold.date_open <= %(date_to)s
+                   AND hold.state != 'cancelled'
+                   AND (hold.date_closed IS NULL OR hold.date_closed > %(date_to)s)
+                   AND %(scope)s
+              GROUP BY 1
+                """,
+                column=self._group_of_hold("collection_dispute", group),
+                date_to=date_to,
+                scope=self._scope("collection.dispute", "hold"),
+            )
+        )
+        return self.env.cr.fetchall()

@@ -1,0 +1,128 @@
+# Copyright 2026 collections_workflow contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..models.collection_kpi import CHANNELS
+
+GROUP_MODELS = {
+    "company": "res.company",
+    "supervisor": "collection.staff",
+    "advisor": "collection.staff",
+    "strategy": "collection.strategy",
+}
+
+
+class CollectionKpiReport(models.TransientModel):
+    """The collection KPIs of a period, per company, supervisor, advisor or strategy,
+    within what the user may see."""
+
+    _name = "collection.kpi.report"
+    _description = "Collection KPIs"
+
+    date_from = fields.Date(
+        required=True,
+        default=lambda self: fields.Date.context_today(self) - relativedelta(days=89),
+    )
+    date_to = fields.Date(required=True, default=fields.Date.context_today)
+    group_by = fields.Selection(
+        [
+            ("company", "Company"),
+            ("supervisor", "Supervisor"),
+            ("advisor", "Advisor"),
+            ("strategy", "Strategy"),
+        ],
+        required=True,
+        default="advisor",
+    )
+    line_ids = fields.One2many("collection.kpi.report.line", "report_id", readonly=True)
+
+    @api.constrains("date_from", "date_to")
+    def _check_dates(self):
+        for report in self:
+            if report.date_from > report.date_to:
+                raise ValidationError(self.env._("The KPI period must start before it ends."))
+
+    def action_compute(self):
+        self.ensure_one()
+        self.line_ids.unlink()
+        kpis = self.env["collection.kpi"]._compute(self.date_from, self.date_to, self.group_by)
+        Group = self.env[GROUP_MODELS[self.group_by]]
+        lines = []
+        for group_id, values in kpis.items():
+            group = Group.browse(group_id) if group_id else Group
+            lines.append(
+                {
+                    "report_id": self.id,
+                    "name": group.sudo().display_name if group else self.env._("(none)"),
+                    **{
+                        field: values[field]
+                        for field in self.env["collection.kpi.report.line"]._kpi_fields()
+                    },
+                }
+            )
+        self.env["collection.kpi.report.line"].create(lines)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+
+class CollectionKpiReportLine(models.TransientModel):
+    _name = "collection.kpi.report.line"
+    _description = "Collection KPIs of a Group"
+    _order = "name"
+
+    report_id = fields.Many2one("collection.kpi.report", required=True, ondelete="cascade")
+    name = fields.Char(string="Group")
+    currency_id = fields.Many2one("res.currency", default=lambda self: self.env.company.currency_id)
+    sales = fields.Monetary(string="Credit Sales")
+    ar_end = fields.Monetary(string="Receivables")
+    overdue_end = fields.Monetary(string="Overdue")
+    collected = fields.Monetary()
+    dso = fields.Float(string="DSO", digits=(16, 1))
+    best_dso = fields.Float(string="Best Possible DSO", digits=(16, 1))
+    add = fields.Float(string="Average Days Delinquent", digits=(16, 1))
+    cei = fields.Float(string="CEI (%)", digits=(16, 1))
+    overdue_ratio = fields.Float(string="Overdue (%)", digits=(16, 1))
+    days_to_pay = fields.Float(string="Average Days to Pay", digits=(16, 1))
+    days_late = fields.Float(string="Average Days Late", digits=(16, 1))
+    promise_kept_ratio = fields.Float(string="Promises Kept (%)", digits=(16, 1))
+    disputes_open = fields.Integer(string="Open Disputes")
+    dispute_age = fields.Float(string="Open Disputes' Average Age", digits=(16, 1))
+    sent_email = fields.Integer(string="Emails")
+    sent_sms = fields.Integer(string="SMS")
+    sent_whatsapp = fields.Integer(string="WhatsApp Messages")
+    sent_letter = fields.Integer(string="Letters")
+    paid7_ratio_email = fields.Float(string="Paid within 7 Days of an Email (%)", digits=(16, 1))
+    paid7_ratio_sms = fields.Float(string="Paid within 7 Days of an SMS (%)", digits=(16, 1))
+    paid7_ratio_whatsapp = fields.Float(
+        string="Paid within 7 Days of a WhatsApp Message (%)", digits=(16, 1)
+    )
+    paid7_ratio_letter = fields.Float(string="Paid within 7 Days of a Letter (%)", digits=(16, 1))
+
+    @api.model
+    def _kpi_fields(self):
+        return [
+            "sales",
+            "ar_end",
+            "overdue_end",
+            "collected",
+            "dso",
+            "best_dso",
+            "add",
+            "cei",
+            "overdue_ratio",
+            "days_to_pay",
+            "days_late",
+            "promise_kept_ratio",
+            "disputes_open",
+            "dispute_age",
+            *(f"sent_{channel}" for channel in CHANNELS),
+            *(f"paid7_ratio_{channel}" for channel in CHANNELS),
+        ]
