@@ -22,3 +22,4 @@ from . import collection_dispute
 from . import collection_reply
 from . import mail_thread
 from . import collection_kpi
+from . import collection_kpi_snapshot

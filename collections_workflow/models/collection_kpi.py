@@ -11,12 +11,14 @@ GROUPS = {
     "supervisor": "collection_supervisor_id",
     "advisor": "collection_advisor_id",
     "strategy": "collection_strategy_id",
+    "company_advisor": ("company_id", "collection_advisor_id"),
 }
 EVENT_GROUPS = {
     "company": "company_id",
     "supervisor": "supervisor_id",
     "advisor": "advisor_id",
     "strategy": "strategy_id",
+    "company_advisor": ("company_id", "advisor_id"),
 }
 CHANNELS = ("email", "sms", "whatsapp", "letter")
 
@@ -36,22 +38,33 @@ class CollectionKpi(models.AbstractModel):
     @api.model
     def _compute(self, date_from, date_to, group="company"):
         """``{group id: {kpi: value}}`` for the period from ``date_from`` to ``date_to``
-        (both included). Group id False gathers what has no such group."""
+        (both included). Group id None gathers what has no such group; with
+        ``company_advisor`` the keys are (company id, advisor id) pairs."""
         result = defaultdict(self._empty)
         days = (date_to - date_from).days + 1
         for row in self._read_receivables(date_from, date_to, group):
-            kpis = result[row["grp"]]
-            kpis.update({key: value or 0.0 for key, value in row.items() if key != "grp"})
+            kpis = result[self._key(row.pop("grp"))]
+            kpis.update({key: value or 0.0 for key, value in row.items()})
         for row in self._read_events(date_from, date_to, group):
-            kpis = result[row.pop("grp")]
+            kpis = result[self._key(row.pop("grp"))]
             kpis.update({key: value or 0 for key, value in row.items()})
         for grp, closed, kept in self._read_promises(date_from, date_to, group):
-            result[grp].update(promises_closed=closed, promises_kept=kept)
+            result[self._key(grp)].update(promises_closed=closed, promises_kept=kept)
         for grp, count, age in self._read_disputes(date_to, group):
-            result[grp].update(disputes_open=count, dispute_age=float(age or 0.0))
+            result[self._key(grp)].update(disputes_open=count, dispute_age=float(age or 0.0))
         for kpis in result.values():
             self._derive(kpis, days)
         return dict(result)
+
+    @api.model
+    def _key(self, grp):
+        return tuple(grp) if isinstance(grp, list) else grp
+
+    @api.model
+    def _group_column(self, alias, columns):
+        if isinstance(columns, str):
+            return SQL.identifier(alias, columns)
+        return SQL("ARRAY[%s]", SQL(", ").join(SQL.identifier(alias, column) for column in columns))
 
     @api.model
     def _empty(self):
@@ -111,7 +124,7 @@ class CollectionKpi(models.AbstractModel):
     def _read_receivables(self, date_from, date_to, group):
         """Per group: sales of the period, receivables at its start and end (all, not yet
         due, overdue), collected, and the paid invoices' days to pay and days late."""
-        column = SQL.identifier("move", GROUPS[group])
+        column = self._group_column("move", GROUPS[group])
         self.env["account.move"].flush_model()
         self.env["account.move.line"].flush_model()
         self.env["account.partial.reconcile"].flush_model()
@@ -189,7 +202,7 @@ class CollectionKpi(models.AbstractModel):
     def _read_events(self, date_from, date_to, group):
         """Per group and channel: messages sent in the period, and how many of them a
         payment of the customer followed within 7 days."""
-        column = SQL.identifier("event", EVENT_GROUPS[group])
+        column = self._group_column("event", EVENT_GROUPS[group])
         self.env["collection.event"].flush_model()
         counts = SQL(", ").join(
             SQL(
@@ -224,7 +237,7 @@ class CollectionKpi(models.AbstractModel):
                    AND (event.sent_email OR event.sent_sms OR event.sent_whatsapp
                         OR event.sent_letter)
                    AND %(scope)s
-              GROUP BY %(column)s
+              GROUP BY 1
                 """,
                 column=column,
                 counts=counts,
@@ -239,7 +252,7 @@ class CollectionKpi(models.AbstractModel):
     def _group_of_hold(self, table, group):
         """The group column of a promise or a dispute (the strategy: of its invoices)."""
         if group != "strategy":
-            return SQL.identifier("hold", EVENT_GROUPS[group])
+            return self._group_column("hold", EVENT_GROUPS[group])
         relation = f"{table}_account_move_rel"
         key = "promise_id" if table == "collection_promise" else "dispute_id"
         return SQL(

@@ -159,3 +159,36 @@ class TestCollectionKpis(CollectionRunCase):
         report.action_compute()
         self.assertEqual(report.line_ids.mapped("name"), [self.bruno.display_name])
         self.assertAlmostEqual(report.line_ids.dso, 27.6)
+
+    def test_snapshot_is_idempotent_per_day(self):
+        self._portfolio()
+        Snapshot = self.env["collection.kpi.snapshot"]
+        with freeze_time(date(2026, 3, 31)):
+            Snapshot._cron_snapshot()
+            first = Snapshot.search([("date", "=", END)])
+            values = sorted(first.mapped(lambda s: (s.advisor_id.id, s.receivables, s.dso)))
+            Snapshot._cron_snapshot()
+        again = Snapshot.search([("date", "=", END)])
+        self.assertEqual(
+            sorted(again.mapped(lambda s: (s.advisor_id.id, s.receivables, s.dso))), values
+        )
+        self.assertEqual(len(again), len(first))
+        bruno = again.filtered(lambda s: s.advisor_id == self.bruno)
+        self.assertEqual(bruno.supervisor_id, self.ana)
+        self.assertAlmostEqual(bruno.receivables, 2300.0)
+        # the 90-day window from 1 January: sales 3,500 (A, B, C); 2,300 due at the end
+        self.assertAlmostEqual(bruno.dso, 2300 / 3500 * 90, places=1)
+        carla = again.filtered(lambda s: s.advisor_id == self.carla)
+        self.assertEqual(carla.disputes_open, 1)
+        # a day with a payment: what was collected that day
+        Snapshot._take(date(2026, 3, 25))
+        day = Snapshot.search(
+            [("date", "=", date(2026, 3, 25)), ("advisor_id", "=", self.bruno.id)]
+        )
+        self.assertAlmostEqual(day.collected, 200.0)
+        # each role sees its own rows
+        self.assertEqual(Snapshot.with_user(self.user_bruno).search([]).advisor_id, self.bruno)
+        self.assertEqual(
+            Snapshot.with_user(self.user_ana).search([]).advisor_id, self.bruno | self.carla
+        )
+        self.assertFalse(Snapshot.with_user(self.user_diego).search([]))
