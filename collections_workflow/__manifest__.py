@@ -37,6 +37,7 @@
         "views/collection_reply_views.xml",
         "views/collection_kpi_report_views.xml",
         "views/collection_kpi_snapshot_views.xml",
+        "views/collection_pilot_views.xml",
         "wizard/res_partner_collection_import_views.xml",
         "wizard/collection_run_preview_views.xml",
         "views/collection_worklist_views.xml",

@@ -61,3 +61,8 @@ def normalize_phone():
 @pytest.fixture(scope="session")
 def reply_intent():
     return _load("reply_intent")
+
+
+@pytest.fixture(scope="session")
+def pilot():
+    return _load("pilot")

@@ -23,3 +23,4 @@ from . import collection_reply
 from . import mail_thread
 from . import collection_kpi
 from . import collection_kpi_snapshot
+from . import collection_pilot

@@ -12,6 +12,7 @@ GROUPS = {
     "advisor": "collection_advisor_id",
     "strategy": "collection_strategy_id",
     "company_advisor": ("company_id", "collection_advisor_id"),
+    "customer": "commercial_partner_id",
 }
 EVENT_GROUPS = {
     "company": "company_id",
@@ -19,6 +20,7 @@ EVENT_GROUPS = {
     "advisor": "advisor_id",
     "strategy": "strategy_id",
     "company_advisor": ("company_id", "advisor_id"),
+    "customer": "partner_id",
 }
 CHANNELS = ("email", "sms", "whatsapp", "letter")
 
@@ -36,12 +38,16 @@ class CollectionKpi(models.AbstractModel):
     _description = "Collection KPIs"
 
     @api.model
-    def _compute(self, date_from, date_to, group="company"):
+    def _compute(self, date_from, date_to, group="company", partners=None):
         """``{group id: {kpi: value}}`` for the period from ``date_from`` to ``date_to``
         (both included). Group id None gathers what has no such group; with
-        ``company_advisor`` the keys are (company id, advisor id) pairs."""
+        ``company_advisor`` the keys are (company id, advisor id) pairs. ``partners``
+        (commercial partners) limits the KPIs to those customers."""
         result = defaultdict(self._empty)
         days = (date_to - date_from).days + 1
+        self = self.with_context(
+            collection_kpi_partner_ids=None if partners is None else tuple(partners.ids)
+        )
         for row in self._read_receivables(date_from, date_to, group):
             kpis = result[self._key(row.pop("grp"))]
             kpis.update({key: value or 0.0 for key, value in row.items()})
@@ -115,10 +121,20 @@ class CollectionKpi(models.AbstractModel):
 
     # ------------------------------------------------------------------ queries
     @api.model
-    def _scope(self, model, alias):
-        """``alias.id IN (the records of ``model`` the user may read)``."""
+    def _scope(self, model, alias, partner_column="partner_id"):
+        """``alias.id IN (the records of ``model`` the user may read)``, and of the
+        customers the KPIs are limited to, if any."""
         query = self.env[model]._search([])
-        return SQL("%s IN %s", SQL.identifier(alias, "id"), query.subselect())
+        scope = SQL("%s IN %s", SQL.identifier(alias, "id"), query.subselect())
+        partner_ids = self.env.context.get("collection_kpi_partner_ids")
+        if partner_ids is not None:
+            scope = SQL(
+                "%s AND %s IN %s",
+                scope,
+                SQL.identifier(alias, partner_column),
+                partner_ids or (0,),
+            )
+        return scope
 
     @api.model
     def _read_receivables(self, date_from, date_to, group):
@@ -184,7 +200,7 @@ class CollectionKpi(models.AbstractModel):
                 column=column,
                 date_from=date_from,
                 date_to=date_to,
-                scope=self._scope("account.move", "move"),
+                scope=self._scope("account.move", "move", "commercial_partner_id"),
                 fully_paid=SQL(
                     "ABS(open_end) < 0.005 AND last_paid BETWEEN %s AND %s", date_from, date_to
                 ),

@@ -46,20 +46,38 @@ class CollectionStrategy(models.Model):
         return self.level_ids.sorted(lambda level: (level.day_offset, level.id))
 
     @api.model
-    def _get_strategy_by_partner(self, partners, company):
+    def _get_strategy_by_partner(self, partners, company, ignore_pilots=False):
         """Map each commercial partner to the strategy it follows in ``company``.
 
-        A customer's own strategy first, then the first strategy whose tags match one of
-        the customer's tags, then the company's default strategy (else its first strategy
-        without tags).
+        A customer's own strategy first, then the challenger of a running pilot it tries,
+        then the first strategy whose tags match one of the customer's tags, then the
+        company's default strategy (else its first strategy without tags).
         """
         partners = partners.with_company(company)
         strategies = self.search([("company_id", "=", company.id)])
         tagged = strategies.filtered("partner_category_ids")
         default = company.collection_strategy_id or (strategies - tagged)[:1]
+        challengers = {}
+        if not ignore_pilots:
+            members = (
+                self.env["collection.pilot.member"]
+                .sudo()
+                .search(
+                    [
+                        ("partner_id", "in", partners.ids),
+                        ("state", "=", "running"),
+                        ("group", "=", "challenger"),
+                        ("pilot_id.company_id", "=", company.id),
+                    ]
+                )
+            )
+            challengers = {
+                member.partner_id.id: member.pilot_id.challenger_strategy_id.sudo(False)
+                for member in members
+            }
         result = {}
         for partner in partners:
-            strategy = partner.collection_strategy_id
+            strategy = partner.collection_strategy_id or challengers.get(partner.id)
             if not strategy and partner.category_id:
                 strategy = next(
                     (s for s in tagged if s.partner_category_ids & partner.category_id),

@@ -5,3 +5,4 @@ from . import contact_window
 from . import portfolio_file
 from . import identification
 from . import reply_intent
+from . import pilot

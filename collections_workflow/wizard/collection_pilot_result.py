@@ -1,0 +1,125 @@
+# Copyright 2026 collections_workflow contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+
+from ..tools import pilot as pilot_tools
+
+# metric: (denominator that must not be zero for a customer to count, higher is better)
+METRICS = {
+    "cei": ("collectable", True),
+    "dso": ("sales", False),
+    "overdue_ratio": ("ar_end", False),
+    "days_late": ("paid_amount", False),
+    "paid7_ratio_email": ("sent_email", True),
+    "promise_kept_ratio": ("promises_closed", True),
+}
+
+
+class CollectionPilotResult(models.TransientModel):
+    """One KPI of a pilot: each group's mean over its customers with its 95% confidence
+    interval, and the difference (challenger minus control) with its own."""
+
+    _name = "collection.pilot.result"
+    _description = "Strategy Pilot Result"
+    _order = "id"
+
+    pilot_id = fields.Many2one("collection.pilot", required=True, ondelete="cascade")
+    metric = fields.Selection(
+        [
+            ("cei", "CEI (%)"),
+            ("dso", "DSO"),
+            ("overdue_ratio", "Overdue (%)"),
+            ("days_late", "Average Days Late"),
+            ("paid7_ratio_email", "Paid within 7 Days of an Email (%)"),
+            ("promise_kept_ratio", "Promises Kept (%)"),
+        ],
+        required=True,
+    )
+    challenger_mean = fields.Float(digits=(16, 2))
+    challenger_low = fields.Float(string="Challenger: 95% Low", digits=(16, 2))
+    challenger_high = fields.Float(string="Challenger: 95% High", digits=(16, 2))
+    challenger_count = fields.Integer(string="Challenger Customers")
+    control_mean = fields.Float(digits=(16, 2))
+    control_low = fields.Float(string="Control: 95% Low", digits=(16, 2))
+    control_high = fields.Float(string="Control: 95% High", digits=(16, 2))
+    control_count = fields.Integer(string="Control Customers")
+    difference = fields.Float(digits=(16, 2))
+    difference_low = fields.Float(string="Difference: 95% Low", digits=(16, 2))
+    difference_high = fields.Float(string="Difference: 95% High", digits=(16, 2))
+    significant = fields.Boolean()
+    verdict = fields.Selection(
+        [
+            ("challenger", "Challenger Better"),
+            ("control", "Current Strategy Better"),
+            ("none", "No Significant Difference"),
+        ]
+    )
+
+    @api.model
+    def _open_for(self, pilot):
+        """Compute the pilot's results and open them."""
+        self.search([("pilot_id", "=", pilot.id)]).unlink()
+        self.create(self._prepare_results(pilot))
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "collections_workflow.collection_pilot_result_action"
+        )
+        action["domain"] = [("pilot_id", "=", pilot.id)]
+        action["name"] = self.env._("Results of %(pilot)s", pilot=pilot.name)
+        return action
+
+    @api.model
+    def _prepare_results(self, pilot):
+        members = pilot.member_ids
+        date_from = pilot.date_start or fields.Date.context_today(self)
+        date_to = pilot.date_end or fields.Date.context_today(self)
+        kpis = self.env["collection.kpi"]._compute(
+            date_from, date_to, "customer", partners=members.partner_id
+        )
+        groups = {
+            group: [member.partner_id.id for member in members if member.group == group]
+            for group in ("challenger", "control")
+        }
+        vals_list = []
+        for metric, (denominator, higher_is_better) in METRICS.items():
+            samples = {
+                group: [
+                    kpis[partner][metric]
+                    for partner in partners
+                    if partner in kpis and self._denominator(kpis[partner], denominator)
+                ]
+                for group, partners in groups.items()
+            }
+            challenger = pilot_tools.mean_ci(samples["challenger"])
+            control = pilot_tools.mean_ci(samples["control"])
+            difference, low, high, significant = pilot_tools.difference_ci(
+                samples["challenger"], samples["control"]
+            )
+            verdict = "none"
+            if significant:
+                verdict = "challenger" if (difference > 0) == higher_is_better else "control"
+            vals_list.append(
+                {
+                    "pilot_id": pilot.id,
+                    "metric": metric,
+                    "challenger_mean": challenger[0],
+                    "challenger_low": challenger[1],
+                    "challenger_high": challenger[2],
+                    "challenger_count": challenger[3],
+                    "control_mean": control[0],
+                    "control_low": control[1],
+                    "control_high": control[2],
+                    "control_count": control[3],
+                    "difference": difference,
+                    "difference_low": low,
+                    "difference_high": high,
+                    "significant": significant,
+                    "verdict": verdict,
+                }
+            )
+        return vals_list
+
+    @api.model
+    def _denominator(self, kpis, name):
+        if name == "collectable":
+            return kpis["ar_begin"] + kpis["sales"] - kpis["current_end"]
+        return kpis[name]
