@@ -38,6 +38,7 @@
         "views/collection_kpi_report_views.xml",
         "views/collection_kpi_snapshot_views.xml",
         "views/collection_pilot_views.xml",
+        "report/collection_dashboard_views.xml",
         "wizard/res_partner_collection_import_views.xml",
         "wizard/collection_run_preview_views.xml",
         "views/collection_worklist_views.xml",

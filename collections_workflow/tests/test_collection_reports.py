@@ -118,3 +118,35 @@ class TestAgingReport(CollectionRunCase):
             seen["cw_manager"],
             {"Comercial Andes SpA", "Viña Santa Emilia", "Transportes Cordillera"},
         )
+
+
+@tagged("post_install", "-at_install")
+class TestDashboard(CollectionRunCase):
+    """The overview opens on each user's scope."""
+
+    def test_each_role_sees_its_scope(self):
+        self._invoice(self.customer_bruno, 1000.0)
+        self._invoice(self.customer_carla, 2000.0)
+        self._invoice(self.customer_elena, 4000.0)
+        with freeze_time(TODAY):
+            self.env["collection.kpi.snapshot"]._take(TODAY - timedelta(days=1))
+            seen = {}
+            for user in (self.user_bruno, self.user_ana, self.user_diego, self.user_manager):
+                Dashboard = self.env["collection.dashboard"].with_user(user)
+                action = Dashboard.action_open()
+                dashboard = Dashboard.browse(action["res_id"])
+                seen[user.login] = dashboard
+                self.assertIn("Over", dashboard.aging_html)
+                self.assertIn("<polyline", dashboard.trend_html)
+                self.assertEqual(
+                    dashboard.action_open_worklist()["res_model"], "collection.worklist"
+                )
+            self.assertEqual(seen["cw_bruno"].receivables, 1000.0)
+            self.assertEqual(seen["cw_bruno"].scope, "Your customers")
+            self.assertEqual(seen["cw_ana"].receivables, 3000.0)
+            self.assertEqual(seen["cw_ana"].scope, "Your team's customers")
+            self.assertEqual(seen["cw_diego"].receivables, 4000.0)
+            self.assertEqual(seen["cw_manager"].receivables, 7000.0)
+            self.assertEqual(seen["cw_manager"].overdue, 7000.0)
+            self.assertEqual(seen["cw_bruno"].worklist_due, 1)
+            self.assertEqual(seen["cw_manager"].worklist_due, 3)
