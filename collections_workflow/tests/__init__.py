@@ -13,3 +13,4 @@ from . import test_collection_charges
 from . import test_collection_replies
 from . import test_collection_kpis
 from . import test_collection_reports
+from . import test_collection_supervisor_report
