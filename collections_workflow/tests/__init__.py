@@ -14,3 +14,4 @@ from . import test_collection_replies
 from . import test_collection_kpis
 from . import test_collection_reports
 from . import test_collection_pilots
+from . import test_collection_supervisor_report
