@@ -17,6 +17,7 @@ from . import res_partner
 from . import account_move
 from . import mail_template
 from . import sms_template
+from . import collection_hold_mixin
 from . import collection_promise
 from . import collection_dispute_reason
 from . import collection_dispute

@@ -18,22 +18,11 @@ class CollectionDispute(models.Model):
 
     _name = "collection.dispute"
     _description = "Invoice Dispute"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["collection.hold.mixin", "mail.activity.mixin"]
     _order = "date_open desc, id desc"
     _check_company_auto = True
 
     name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/")
-    partner_id = fields.Many2one(
-        "res.partner",
-        string="Customer",
-        required=True,
-        index=True,
-        tracking=True,
-        domain="[('parent_id', '=', False)]",
-    )
-    company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company
-    )
     invoice_ids = fields.Many2many(
         "account.move",
         "collection_dispute_account_move_rel",
@@ -88,22 +77,12 @@ class CollectionDispute(models.Model):
         compute="_compute_amount_disputed", currency_field="currency_id"
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
-    advisor_id = fields.Many2one(
-        "collection.staff", compute="_compute_staff", store=True, index="btree_not_null"
-    )
-    supervisor_id = fields.Many2one(
-        "collection.staff", compute="_compute_staff", store=True, index="btree_not_null"
-    )
     supervisor_alerted = fields.Boolean(readonly=True, copy=False)
 
     @api.constrains("invoice_ids", "partner_id")
     def _check_invoices(self):
         for dispute in self:
-            strangers = dispute.invoice_ids.filtered(
-                lambda move, dispute=dispute: move.commercial_partner_id != dispute.partner_id
-                or move.move_type != "out_invoice"
-                or move.state != "posted"
-            )
+            strangers = dispute._get_foreign_invoices()
             if strangers:
                 raise ValidationError(
                     self.env._(
@@ -126,13 +105,6 @@ class CollectionDispute(models.Model):
     def _compute_amount_disputed(self):
         for dispute in self:
             dispute.amount_disputed = sum(dispute.invoice_ids.mapped("amount_residual_signed"))
-
-    @api.depends("invoice_ids.collection_advisor_id")
-    def _compute_staff(self):
-        for dispute in self:
-            advisor = dispute.invoice_ids[:1].collection_advisor_id
-            dispute.advisor_id = advisor
-            dispute.supervisor_id = advisor.supervisor_id
 
     def _holds_invoices(self):
         self.ensure_one()
@@ -257,29 +229,9 @@ class CollectionDispute(models.Model):
         return alerted
 
     @api.model
-    def _get_default_vals(self, invoices):
-        invoices = invoices.filtered(
-            lambda move: move.move_type == "out_invoice" and move.state == "posted"
-        )
-        customers = invoices.commercial_partner_id
-        if len(customers) != 1:
-            raise UserError(
-                self.env._("A dispute concerns the invoices of one customer: select them.")
-            )
-        return {
-            "default_partner_id": customers.id,
-            "default_company_id": invoices[:1].company_id.id,
-            "default_invoice_ids": invoices.ids,
-        }
+    def _get_one_customer_message(self):
+        return self.env._("A dispute concerns the invoices of one customer: select them.")
 
     @api.model
-    def _action_new(self, invoices, extra_context=None):
-        """The form of a new dispute on ``invoices``, ready to complete."""
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Open a Dispute"),
-            "res_model": "collection.dispute",
-            "view_mode": "form",
-            "target": "new",
-            "context": {**self._get_default_vals(invoices), **(extra_context or {})},
-        }
+    def _get_new_action_name(self):
+        return self.env._("Open a Dispute")

@@ -28,21 +28,10 @@ class CollectionPromise(models.Model):
 
     _name = "collection.promise"
     _description = "Promise to Pay"
-    _inherit = ["mail.thread"]
+    _inherit = ["collection.hold.mixin"]
     _order = "promise_date desc, id desc"
     _check_company_auto = True
 
-    partner_id = fields.Many2one(
-        "res.partner",
-        string="Customer",
-        required=True,
-        index=True,
-        tracking=True,
-        domain="[('parent_id', '=', False)]",
-    )
-    company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company
-    )
     invoice_ids = fields.Many2many(
         "account.move",
         "collection_promise_account_move_rel",
@@ -69,18 +58,6 @@ class CollectionPromise(models.Model):
         help="How the customer made the promise.",
     )
     note = fields.Text()
-    advisor_id = fields.Many2one(
-        "collection.staff",
-        compute="_compute_staff",
-        store=True,
-        index="btree_not_null",
-    )
-    supervisor_id = fields.Many2one(
-        "collection.staff",
-        compute="_compute_staff",
-        store=True,
-        index="btree_not_null",
-    )
     grace_until = fields.Date(
         string="Grace Period Until",
         compute="_compute_grace_until",
@@ -140,11 +117,8 @@ class CollectionPromise(models.Model):
     @api.constrains("invoice_ids", "partner_id", "currency_id")
     def _check_invoices(self):
         for promise in self:
-            strangers = promise.invoice_ids.filtered(
-                lambda move, promise=promise: move.commercial_partner_id != promise.partner_id
-                or move.currency_id != promise.currency_id
-                or move.move_type != "out_invoice"
-                or move.state != "posted"
+            strangers = promise._get_foreign_invoices() | promise.invoice_ids.filtered(
+                lambda move, promise=promise: move.currency_id != promise.currency_id
             )
             if strangers:
                 raise ValidationError(
@@ -167,13 +141,6 @@ class CollectionPromise(models.Model):
                 amount=promise.currency_id.format(promise.amount),
                 date=promise.promise_date or "",
             )
-
-    @api.depends("invoice_ids.collection_advisor_id")
-    def _compute_staff(self):
-        for promise in self:
-            advisor = promise.invoice_ids[:1].collection_advisor_id
-            promise.advisor_id = advisor
-            promise.supervisor_id = advisor.supervisor_id
 
     @api.depends("promise_date", "invoice_ids.collection_strategy_id.promise_grace_days")
     def _compute_grace_until(self):
@@ -307,36 +274,24 @@ class CollectionPromise(models.Model):
         self.env["mail.activity"].sudo().create(activity_vals)
 
     @api.model
-    def _get_default_vals(self, invoices):
-        """Defaults of a new promise for ``invoices`` (one customer's open invoices)."""
-        invoices = invoices.filtered(
-            lambda move: move.move_type == "out_invoice"
-            and move.state == "posted"
-            and move.payment_state in ("not_paid", "partial")
-        )
-        customers = invoices.commercial_partner_id
-        if len(customers) != 1:
-            raise UserError(
-                self.env._("A promise to pay is made by one customer: select its invoices.")
-            )
-        currency = invoices[:1].currency_id
-        invoices = invoices.filtered(lambda move: move.currency_id == currency)
-        return {
-            "default_partner_id": customers.id,
-            "default_company_id": invoices[:1].company_id.id,
-            "default_currency_id": currency.id,
-            "default_invoice_ids": invoices.ids,
-            "default_amount": sum(invoices.mapped("amount_residual")),
-        }
+    def _get_one_customer_message(self):
+        return self.env._("A promise to pay is made by one customer: select its invoices.")
 
     @api.model
-    def _action_new(self, invoices, extra_context=None):
-        """The form of a new promise for ``invoices``, ready to complete."""
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Record a Promise to Pay"),
-            "res_model": "collection.promise",
-            "view_mode": "form",
-            "target": "new",
-            "context": {**self._get_default_vals(invoices), **(extra_context or {})},
-        }
+    def _get_new_action_name(self):
+        return self.env._("Record a Promise to Pay")
+
+    @api.model
+    def _get_default_vals(self, invoices):
+        """Also the amount: what the open invoices, in one currency, still owe."""
+        invoices = invoices.filtered(lambda move: move.payment_state in ("not_paid", "partial"))
+        vals = super()._get_default_vals(invoices)
+        invoices = invoices.browse(vals["default_invoice_ids"])
+        currency = invoices[:1].currency_id
+        invoices = invoices.filtered(lambda move: move.currency_id == currency)
+        vals.update(
+            default_currency_id=currency.id,
+            default_invoice_ids=invoices.ids,
+            default_amount=sum(invoices.mapped("amount_residual")),
+        )
+        return vals

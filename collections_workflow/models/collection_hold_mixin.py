@@ -1,0 +1,87 @@
+# Copyright 2026 collections_workflow contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class CollectionHoldMixin(models.AbstractModel):
+    """What a customer says that holds some of its invoices: a promise, a dispute.
+
+    The customer and the company, the advisor and the supervisor the record rules read
+    (those of the invoices), the check that the invoices are the customer's posted ones,
+    and the form of a new one filled from invoices. The inheriting model declares
+    ``invoice_ids``.
+    """
+
+    _name = "collection.hold.mixin"
+    _description = "Collections Hold"
+    _inherit = ["mail.thread"]
+
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        domain="[('parent_id', '=', False)]",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    advisor_id = fields.Many2one(
+        "collection.staff", compute="_compute_staff", store=True, index="btree_not_null"
+    )
+    supervisor_id = fields.Many2one(
+        "collection.staff", compute="_compute_staff", store=True, index="btree_not_null"
+    )
+
+    @api.depends("invoice_ids.collection_advisor_id")
+    def _compute_staff(self):
+        for hold in self:
+            advisor = hold.invoice_ids[:1].collection_advisor_id
+            hold.advisor_id = advisor
+            hold.supervisor_id = advisor.supervisor_id
+
+    def _get_foreign_invoices(self):
+        """The invoices of this record that are not posted invoices of its customer."""
+        self.ensure_one()
+        return self.invoice_ids.filtered(
+            lambda move: move.commercial_partner_id != self.partner_id
+            or move.move_type != "out_invoice"
+            or move.state != "posted"
+        )
+
+    @api.model
+    def _get_default_vals(self, invoices):
+        """Defaults of a new record for ``invoices``, posted invoices of one customer."""
+        invoices = invoices.filtered(
+            lambda move: move.move_type == "out_invoice" and move.state == "posted"
+        )
+        customers = invoices.commercial_partner_id
+        if len(customers) != 1:
+            raise UserError(self._get_one_customer_message())
+        return {
+            "default_partner_id": customers.id,
+            "default_company_id": invoices[:1].company_id.id,
+            "default_invoice_ids": invoices.ids,
+        }
+
+    @api.model
+    def _get_one_customer_message(self):
+        raise NotImplementedError()
+
+    @api.model
+    def _get_new_action_name(self):
+        raise NotImplementedError()
+
+    @api.model
+    def _action_new(self, invoices, extra_context=None):
+        """The form of a new record for ``invoices``, ready to complete."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self._get_new_action_name(),
+            "res_model": self._name,
+            "view_mode": "form",
+            "target": "new",
+            "context": {**self._get_default_vals(invoices), **(extra_context or {})},
+        }
