@@ -251,8 +251,8 @@ def scale_up(env, target):
     of them, and settle about a third by SQL: a synthetic scale-up for the reporting
     queries only (the daily run is measured on the portfolio built through the ORM)."""
     cr = env.cr
-    cr.execute("SELECT COUNT(*) FROM account_move WHERE move_type = 'out_invoice'")
-    base = cr.fetchone()[0]
+    cr.execute("SELECT COUNT(*), MAX(id) FROM account_move WHERE move_type = 'out_invoice'")
+    base, last_built = cr.fetchone()
     copies = max(target // base - 1, 0)
     cr.execute(
         "SELECT column_name FROM information_schema.columns "
@@ -270,7 +270,8 @@ def scale_up(env, target):
         cr.execute(
             "CREATE TEMP TABLE copy_map ON COMMIT DROP AS "
             "SELECT id AS old_id, nextval('account_move_id_seq') AS new_id "
-            "FROM account_move WHERE move_type = 'out_invoice'"
+            "FROM account_move WHERE move_type = 'out_invoice' AND id <= %s",
+            [last_built],
         )
         cr.execute(
             f"INSERT INTO account_move (id, name, {moves}) "

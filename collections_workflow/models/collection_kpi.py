@@ -170,10 +170,10 @@ class CollectionKpi(models.AbstractModel):
                                AS last_paid
                       FROM account_partial_reconcile part
                       JOIN account_move_line line ON line.id = part.debit_move_id
+                      JOIN inv ON inv.id = line.move_id
                       JOIN account_move_line credit_line ON credit_line.id = part.credit_move_id
                       JOIN account_move credit_move ON credit_move.id = credit_line.move_id
-                     WHERE line.move_id IN (SELECT id FROM inv)
-                       AND line.display_type = 'payment_term'
+                     WHERE line.display_type = 'payment_term'
                   GROUP BY line.move_id
                 ),
                 item AS (
@@ -232,27 +232,36 @@ class CollectionKpi(models.AbstractModel):
         self.env.cr.execute(
             SQL(
                 """
+                WITH sent AS (
+                    SELECT event.*
+                      FROM collection_event event
+                     WHERE event.state = 'done'
+                       AND event.date BETWEEN %(date_from)s AND %(date_to)s
+                       AND (event.sent_email OR event.sent_sms OR event.sent_whatsapp
+                            OR event.sent_letter)
+                       AND %(scope)s
+                ),
+                payment AS (
+                    SELECT DISTINCT line.partner_id, line.company_id, part.max_date
+                      FROM account_partial_reconcile part
+                      JOIN account_move_line line ON line.id = part.debit_move_id
+                      JOIN account_move_line credit_line ON credit_line.id = part.credit_move_id
+                      JOIN account_move credit_move ON credit_move.id = credit_line.move_id
+                     WHERE part.max_date BETWEEN %(date_from)s AND %(date_to)s::date + 7
+                       AND credit_move.move_type != 'out_refund'
+                       AND line.partner_id IN (SELECT partner_id FROM sent)
+                ),
+                followed AS (
+                    SELECT event.id, BOOL_OR(payment.partner_id IS NOT NULL) AS found
+                      FROM sent event
+                 LEFT JOIN payment ON payment.partner_id = event.partner_id
+                                  AND payment.company_id = event.company_id
+                                  AND payment.max_date BETWEEN event.date AND event.date + 7
+                  GROUP BY event.id
+                )
                 SELECT %(column)s AS grp, %(counts)s
-                  FROM collection_event event
-                  CROSS JOIN LATERAL (
-                      SELECT EXISTS (
-                          SELECT 1
-                            FROM account_partial_reconcile part
-                            JOIN account_move_line line ON line.id = part.debit_move_id
-                            JOIN account_move_line credit_line
-                                 ON credit_line.id = part.credit_move_id
-                            JOIN account_move credit_move ON credit_move.id = credit_line.move_id
-                           WHERE line.partner_id = event.partner_id
-                             AND line.company_id = event.company_id
-                             AND part.max_date BETWEEN event.date AND event.date + 7
-                             AND credit_move.move_type != 'out_refund'
-                      ) AS found
-                  ) paid
-                 WHERE event.state = 'done'
-                   AND event.date BETWEEN %(date_from)s AND %(date_to)s
-                   AND (event.sent_email OR event.sent_sms OR event.sent_whatsapp
-                        OR event.sent_letter)
-                   AND %(scope)s
+                  FROM sent event
+                  JOIN followed paid ON paid.id = event.id
               GROUP BY 1
                 """,
                 column=column,

@@ -250,16 +250,17 @@ class CollectionPromise(models.Model):
     def _notify_broken(self, today):
         Task = self.env["collection.task"]
         todo = self.env.ref("mail.mail_activity_data_todo")
-        activity_vals = []
+        states = dict(self._fields["state"]._description_selection(self.env))
+        activity_vals, bodies = [], {}
         for promise in self:
             advisor = promise.advisor_id
             user = advisor.user_id or advisor.supervisor_id.user_id
             summary = self.env._(
                 "Promise %(state)s: %(promise)s",
-                state=dict(self._fields["state"]._description_selection(self.env))[promise.state],
+                state=states[promise.state],
                 promise=promise.display_name,
             )
-            promise.message_post(body=summary)
+            bodies[promise.id] = summary
             if user:
                 activity_vals.append(
                     Task._prepare_activity_vals(
@@ -271,6 +272,7 @@ class CollectionPromise(models.Model):
                         Task._invoice_list_html(promise.invoice_ids),
                     )
                 )
+        self._message_log_batch(bodies=bodies)
         self.env["mail.activity"].sudo().create(activity_vals)
 
     @api.model
