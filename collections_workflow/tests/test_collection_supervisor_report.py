@@ -190,7 +190,8 @@ class TestCollectionSupervisorReport(CollectionRunCase):
         self.assertEqual(diego_mail.email_to, "diego@example.com")
         self.assertEqual(mails.mapped("state"), ["outgoing", "outgoing"], "queued, not sent")
         self.assertTrue(ana_mail.attachment_ids.name.startswith("Collections Report - Ana Pérez"))
-        self.assertTrue(diego_mail.attachment_ids.name.startswith("Collections Report - Diego"))
+        # the file name in Diego's language too
+        self.assertTrue(diego_mail.attachment_ids.name.startswith("Informe de cobranza - Diego"))
         self.assertIn("Felipe Araya", ana_mail.attachment_ids.raw.decode())
         self.assertIn("Transportes Cordillera", diego_mail.attachment_ids.raw.decode())
         self.assertIn("Bruno Soto", ana_mail.body_html, "the body names the team")
