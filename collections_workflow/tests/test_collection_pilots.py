@@ -135,6 +135,16 @@ class TestCollectionPilots(CollectionRunCase):
         self.assertTrue(dso.significant)
         self.assertEqual(dso.verdict, "challenger")
         self.assertLess(dso.difference_high, 0)
+        # a supervisor compares within its team: Diego's team has none of these customers
+        with freeze_time(DUE + timedelta(days=30)):
+            action = pilot.with_user(self.user_diego).action_compare()
+            theirs = (
+                self.env["collection.pilot.result"]
+                .with_user(self.user_diego)
+                .search(action["domain"])
+            )
+        dso = theirs.filtered(lambda r: r.metric == "dso")
+        self.assertEqual((dso.challenger_count, dso.control_count), (0, 0))
 
     def test_only_a_manager_runs_pilots(self):
         pilot = self._pilot()
