@@ -219,7 +219,9 @@ class CollectionKpi(models.AbstractModel):
         """Per group and channel: messages sent in the period, and how many of them a
         payment of the customer followed within 7 days."""
         column = self._group_column("event", EVENT_GROUPS[group])
-        self.env["collection.event"].flush_model()
+        for model in ("collection.event", "account.move", "account.move.line"):
+            self.env[model].flush_model()
+        self.env["account.partial.reconcile"].flush_model()
         counts = SQL(", ").join(
             SQL(
                 "COUNT(*) FILTER (WHERE event.%(sent)s) AS %(sent)s, "
@@ -291,6 +293,7 @@ class CollectionKpi(models.AbstractModel):
     def _read_promises(self, date_from, date_to, group):
         """Per group: the promises due in the period and closed, and those kept."""
         self.env["collection.promise"].flush_model()
+        self.env["account.move"].flush_model(["collection_strategy_id"])
         self.env.cr.execute(
             SQL(
                 """
@@ -313,6 +316,7 @@ class CollectionKpi(models.AbstractModel):
     def _read_disputes(self, date_to, group):
         """Per group: the disputes open at the end of the period, and their average age."""
         self.env["collection.dispute"].flush_model()
+        self.env["account.move"].flush_model(["collection_strategy_id"])
         self.env.cr.execute(
             SQL(
                 """
