@@ -89,3 +89,53 @@ registry.category("web_tour.tours").add("collections_workflow_worklist_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("collections_workflow_promise_tour", {
+    url: "/odoo",
+    steps: () => [
+        ...openCollectionsMenu(),
+        {
+            content: "Open the worklist",
+            trigger: '.dropdown-item[data-menu-xmlid="collections_workflow.collection_worklist_menu"]',
+            run: "click",
+        },
+        {
+            content: "The customer called back: record its promise",
+            trigger: ".o_data_row:contains(Comercial Andes SpA) button[name=action_record_promise]",
+            run: "click",
+        },
+        {
+            content: "The amount due is filled in",
+            trigger: ".modal .o_field_widget[name=amount] input",
+        },
+        {
+            content: "The promised date",
+            trigger: ".modal .o_field_widget[name=promise_date] input",
+            run: "edit 12/31/2026",
+        },
+        {
+            content: "What the customer said",
+            trigger: ".modal .o_field_widget[name=note] textarea",
+            run: "edit Paga a fin de mes",
+        },
+        {
+            content: "Save the promise",
+            trigger: ".modal .o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "The dialog closes",
+            trigger: "body:not(:has(.modal))",
+        },
+        ...openCollectionsMenu(),
+        {
+            content: "Open the overview",
+            trigger: '.dropdown-item[data-menu-xmlid="collections_workflow.collection_dashboard_menu"]',
+            run: "click",
+        },
+        {
+            content: "The overview opens on my customers",
+            trigger: ".o_form_view .o_field_widget[name=scope]:contains(Your customers)",
+        },
+    ],
+});
