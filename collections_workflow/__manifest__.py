@@ -34,6 +34,7 @@
         "views/account_move_views.xml",
         "views/collection_strategy_views.xml",
         "views/collection_event_views.xml",
+        "views/collection_outbox_views.xml",
         "views/collection_promise_views.xml",
         "views/collection_dispute_views.xml",
         "views/collection_reply_views.xml",

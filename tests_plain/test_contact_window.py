@@ -39,6 +39,13 @@ def test_timezone_for_unusable_numbers(contact_window):
     assert contact_window.timezone_for_number("12") is None
 
 
+def test_timezone_for_number_of_a_customer_without_country(contact_window):
+    pytest.importorskip("phonenumbers")
+    # Odoo gives ``False`` as the code of a missing country
+    assert contact_window.timezone_for_number("+56 2 2345 6701", False) == "America/Santiago"
+    assert contact_window.timezone_for_number("2345 6701", False) is None
+
+
 def test_cap_release_day(contact_window):
     today = date(2026, 3, 10)
     days = [today - timedelta(days=6), today - timedelta(days=2), today - timedelta(days=2)]

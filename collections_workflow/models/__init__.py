@@ -9,6 +9,8 @@ from . import collection_channel
 from . import collection_task
 from . import collection_charge
 from . import collection_run
+from . import collection_run_log
+from . import collection_outbox
 from . import collection_worklist
 from . import ir_qweb
 from . import res_company
@@ -26,3 +28,4 @@ from . import mail_thread
 from . import collection_kpi
 from . import collection_kpi_snapshot
 from . import collection_pilot
+from . import ir_actions_report

@@ -1,15 +1,18 @@
 # Copyright 2026 collections_workflow contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import defaultdict
+from datetime import timedelta
 
 import requests
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.fields import Command
 from odoo.tools import email_normalize, formataddr
 
 WHATSAPP_API_URL = "https://graph.facebook.com/v19.0"
 WHATSAPP_TIMEOUT = 10
+# an email waiting for its PDF leaves without it after that long, were the outbox to stop
+PDF_HOLD_DAYS = 7
 
 
 class CollectionChannel(models.AbstractModel):
@@ -68,33 +71,41 @@ class CollectionChannel(models.AbstractModel):
             ._generate_template(reachable.ids, ["subject", "body_html", "email_from"])
         )
         reply_to = self._get_reply_to(reachable, company)
-        attachments = self._get_pdf_attachments(reachable, company) if attach else {}
+        # an email that attaches a PDF waits for it: the outbox renders it after the run
+        # commits, then lets the email go (see collection.outbox)
+        held = fields.Datetime.now() + timedelta(days=PDF_HOLD_DAYS) if attach else False
         # its own subtype: a customer's reply to it is recognised (see collection.reply)
         comment = self.env.ref("collections_workflow.mt_collection_reminder").id
         author = self.env.user.partner_id.id
         # mail.mail is a technical model; the run already checked what it may send
-        self.env["mail.mail"].sudo().create(
-            [
-                {
-                    "model": record._name,
-                    "res_id": record.id,
-                    "message_type": "email_outgoing",
-                    "subtype_id": comment,
-                    "author_id": author,
-                    "subject": values[record.id].get("subject"),
-                    "body": values[record.id].get("body_html"),
-                    "body_html": values[record.id].get("body_html"),
-                    "email_from": values[record.id].get("email_from"),
-                    "reply_to": reply_to[record.id],
-                    "recipient_ids": [Command.set(recipients[record].ids)],
-                    "attachment_ids": [Command.set(attachments.get(record, []))],
-                    "auto_delete": False,
-                }
-                for record in reachable
-            ]
+        mails = (
+            self.env["mail.mail"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "model": record._name,
+                        "res_id": record.id,
+                        "message_type": "email_outgoing",
+                        "subtype_id": comment,
+                        "author_id": author,
+                        "subject": values[record.id].get("subject"),
+                        "body": values[record.id].get("body_html"),
+                        "body_html": values[record.id].get("body_html"),
+                        "email_from": values[record.id].get("email_from"),
+                        "reply_to": reply_to[record.id],
+                        "recipient_ids": [Command.set(recipients[record].ids)],
+                        "auto_delete": False,
+                        "scheduled_date": held,
+                    }
+                    for record in reachable
+                ]
+            )
         )
-        for record in reachable:
+        for record, mail in zip(reachable, mails, strict=True):
             outcome[record]["sent"].append("email")
+            if attach:
+                outcome[record]["outbox"].append(("attachment", mail))
 
     @api.model
     def _get_pdf_attachments(self, records, company):
@@ -242,48 +253,45 @@ class CollectionChannel(models.AbstractModel):
     def _send_whatsapp(self, level, records, outcome, company):
         """Automatic mode: one message per record through the WhatsApp Business Cloud API.
 
-        The level's approved template in the customer's language is sent over HTTPS with
-        a timeout; the message id WhatsApp returns, or its error, goes on the event.
+        The run only checks that the message can go (opt-out, settings, number, the
+        level's template in the customer's language) and hands it to the outbox, which
+        calls the API after the run's commit (see ``_post_whatsapp_event``).
         """
         records = self._filter_opted_out(records, "whatsapp", outcome)
-        if not records:
-            return
-        company = company.sudo()
-        token = company.collection_whatsapp_token
-        phone_number_id = company.collection_whatsapp_phone_number_id
-        if not token or not phone_number_id:
-            for record in records:
-                outcome[record]["problems"].append(
-                    self.env._(
-                        "WhatsApp not sent: the access token or the phone number ID of "
-                        "%(company)s is missing in the settings.",
-                        company=company.name,
-                    )
-                )
-            return
-        url = "{}/{}/messages".format(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("collections_workflow.whatsapp_api_url", WHATSAPP_API_URL)
-            .rstrip("/"),
-            phone_number_id,
-        )
-        session = requests.Session()
-        session.headers["Authorization"] = f"Bearer {token}"
         for record in records.with_company(company):
-            message_id, problem = self._post_whatsapp(session, url, level, record, company)
+            _payload, problem = self._prepare_whatsapp_payload(level, record, company)
             if problem:
                 outcome[record]["problems"].append(problem)
                 continue
             outcome[record]["sent"].append("whatsapp")
-            # the event's note keeps WhatsApp's reference of the message
-            outcome[record]["problems"].append(
-                self.env._("WhatsApp accepted the message: %(id)s.", id=message_id)
-            )
+            outcome[record]["outbox"].append(("whatsapp", False))
 
     @api.model
-    def _post_whatsapp(self, session, url, level, record, company):
-        """Send one template message: ``(message id, None)`` or ``(None, why not)``."""
+    def _get_whatsapp_endpoint(self, company):
+        """``(url, token)`` of the company's Cloud API number, or ``(None, why not)``."""
+        company = company.sudo()
+        token = company.collection_whatsapp_token
+        phone_number_id = company.collection_whatsapp_phone_number_id
+        if not token or not phone_number_id:
+            return None, self.env._(
+                "WhatsApp not sent: the access token or the phone number ID of "
+                "%(company)s is missing in the settings.",
+                company=company.name,
+            )
+        base = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("collections_workflow.whatsapp_api_url", WHATSAPP_API_URL)
+            .rstrip("/")
+        )
+        return f"{base}/{phone_number_id}/messages", token
+
+    @api.model
+    def _prepare_whatsapp_payload(self, level, record, company):
+        """``(payload, None)`` for the level's template message, or ``(None, why not)``."""
+        url, token = self._get_whatsapp_endpoint(company)
+        if not url:
+            return None, token
         customer = record.commercial_partner_id
         number = customer._phone_format(fname="phone")
         if not number:
@@ -304,7 +312,7 @@ class CollectionChannel(models.AbstractModel):
                 level=level.name,
             )
         invoices = record if record._name == "account.move" else record.collection_open_invoice_ids
-        advisor = customer.collection_advisor_id
+        advisor = customer.with_company(company).collection_advisor_id
         parameters = [
             customer.name,
             company.name,
@@ -312,7 +320,7 @@ class CollectionChannel(models.AbstractModel):
             advisor.name or company.name,
             advisor.phone or company.phone or "-",
         ]
-        payload = {
+        return {
             "messaging_product": "whatsapp",
             "to": number.lstrip("+"),
             "type": "template",
@@ -326,20 +334,43 @@ class CollectionChannel(models.AbstractModel):
                     }
                 ],
             },
-        }
+        }, None
+
+    @api.model
+    def _post_whatsapp_event(self, event, record):
+        """Send the message of ``event`` about ``record``: ``(message id, problem, retry)``.
+
+        ``retry`` says whether the problem may go away (a network error, the provider's
+        own error); a refusal of the message itself is final. The event's id travels with
+        the message, so that WhatsApp's status callbacks name it.
+        """
+        company = event.company_id
+        record = record.with_company(company)
+        payload, problem = self._prepare_whatsapp_payload(event.level_id, record, company)
+        if problem:
+            return None, problem, False
+        url, token = self._get_whatsapp_endpoint(company)
+        payload["biz_opaque_callback_data"] = f"collection.event:{event.id}"
         try:
-            response = session.post(url, json=payload, timeout=WHATSAPP_TIMEOUT)
+            response = requests.post(
+                url,
+                json=payload,
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=WHATSAPP_TIMEOUT,
+            )
             answer = response.json()
         except (requests.RequestException, ValueError) as error:
-            return None, self.env._("WhatsApp not sent: %(error)s", error=error)
+            return None, self.env._("WhatsApp not sent: %(error)s", error=error), True
         if response.ok and answer.get("messages"):
-            return answer["messages"][0].get("id"), None
+            return answer["messages"][0].get("id"), None, False
         error = answer.get("error") or {}
-        return None, self.env._(
+        problem = self.env._(
             "WhatsApp refused the message (%(code)s): %(message)s",
             code=error.get("code", response.status_code),
             message=error.get("message") or response.reason,
         )
+        # the provider's own trouble (5xx, rate limits) passes; a refused message does not
+        return None, problem, response.status_code >= 500 or response.status_code == 429
 
     @api.model
     def _format_amounts(self, invoices):

@@ -71,6 +71,13 @@ class CollectionEvent(models.Model):
     )
     currency_id = fields.Many2one("res.currency", readonly=True)
     note = fields.Text(readonly=True)
+    outbox_ids = fields.One2many(
+        "collection.outbox",
+        "event_id",
+        string="Deliveries",
+        readonly=True,
+        groups="collections_workflow.collections_workflow_group_manager",
+    )
 
     _invoice_level_uniq = models.Constraint(
         "UNIQUE(invoice_id, level_id)",
@@ -87,6 +94,20 @@ class CollectionEvent(models.Model):
                 if sms.state in ("error", "canceled")
                 else False
             )
+
+    def _add_note(self, note):
+        for event in self:
+            event.note = "\n".join(filter(None, [event.note, note]))
+
+    def _mark_failed(self, reason, sent_flag=False):
+        """What this step delivers could not go out: the event fails with ``reason``, and
+        the advisor of each customer gets a task to reach it another way."""
+        vals = {"state": "failed"}
+        if sent_flag:
+            vals[sent_flag] = False
+        self.write(vals)
+        self._add_note(reason)
+        self.env["collection.task"]._schedule_failure_tasks(self, reason)
 
     def action_record_promise(self):
         """A promise to pay made in answer to this step, covering its invoice."""

@@ -1,5 +1,6 @@
 # Copyright 2026 collections_workflow contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
 from collections import defaultdict
 from uuid import uuid4
 
@@ -8,10 +9,14 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
-from odoo.fields import Domain
+from odoo.fields import Command, Domain
 from odoo.tools import SQL
 
+_logger = logging.getLogger(__name__)
+
 BATCH_CUSTOMERS = 200
+# the advisory lock that one run at a time holds while it ends the holds that are over
+RESUME_LOCK_KEY = 20260412
 
 
 class CollectionRun(models.AbstractModel):
@@ -27,7 +32,23 @@ class CollectionRun(models.AbstractModel):
 
     @api.model
     def _cron_run(self):
-        self._run(commit=True)
+        log = self.env["collection.run.log"].create({"automatic": True})
+        # the log shows the run under way, and stays if the run is stopped by an error
+        self.env["ir.cron"]._commit_progress()
+        try:
+            self._run(commit=True, log=log)
+        except Exception as error:
+            # what the batches committed stays; the error goes on the log for the settings
+            self.env.cr.rollback()
+            self._log_error(log, error)
+            raise
+
+    @api.model
+    def _log_error(self, log, error):
+        with self.env.registry.cursor() as cr:
+            log.with_env(log.env(cr=cr)).write(
+                {"state": "error", "error": str(error), "end": fields.Datetime.now()}
+            )
 
     @api.model
     def _action_run_now(self):
@@ -36,13 +57,40 @@ class CollectionRun(models.AbstractModel):
             raise AccessError(self.env._("Only a collections manager can run collections."))
         # the run acts across the whole portfolio and records events, which no user
         # writes by hand: it runs with the rights of the scheduled job
-        events = self.sudo()._run()
+        log = self.env["collection.run.log"].sudo().create({"automatic": False})
+        events = self.sudo()._run(log=log)
         action = self.env["ir.actions.actions"]._for_xml_id(
             "collections_workflow.collection_event_action"
         )
         action["domain"] = [("id", "in", events.ids)]
         action["context"] = {}
         return action
+
+    @api.model
+    def _get_cron(self):
+        # the job is technical data: its state is read and set for collections managers
+        return self.env.ref("collections_workflow.ir_cron_collection_run").sudo()
+
+    @api.model
+    def _is_automatic(self):
+        return self._get_cron().active
+
+    @api.model
+    def _set_automatic(self, enabled):
+        """Switch the scheduled daily run on or off (collections managers only).
+
+        Switched on, it runs within the minute, then every hour.
+        """
+        if not self.env.user.has_group("collections_workflow.collections_workflow_group_manager"):
+            raise AccessError(
+                self.env._("Only a collections manager can switch the automatic run on or off.")
+            )
+        cron = self._get_cron()
+        if cron.active == bool(enabled):
+            return
+        cron.active = bool(enabled)
+        if enabled:
+            cron._trigger()
 
     @api.model
     def _get_due_domain(self, today, now=None):
@@ -61,27 +109,39 @@ class CollectionRun(models.AbstractModel):
 
     @api.model
     def _run(
-        self, today=None, batch_size=BATCH_CUSTOMERS, commit=False, max_batches=None, now=None
+        self,
+        today=None,
+        batch_size=BATCH_CUSTOMERS,
+        commit=False,
+        max_batches=None,
+        now=None,
+        log=None,
     ):
         """Run the levels due ``today``; return the events created.
 
         :param commit: commit after each batch of customers (the scheduled job does);
         :param max_batches: stop after that many batches (tests, "run now" previews);
-        :param now: the moment contact rules are read at (naive UTC; default: now).
+        :param now: the moment contact rules are read at (naive UTC; default: now);
+        :param log: the ``collection.run.log`` that counts what the run does.
+
+        A customer is selected once per run, whatever happens to it: a customer whose
+        invoices yield nothing, or fail, is not selected again, so that the run always
+        ends. One customer's failure never stops the others (see ``_process_isolated``).
         """
         today = today or fields.Date.context_today(self)
         now = now or fields.Datetime.now()
         # reuse the compiled mail templates for every record of this run (see ir.qweb)
         run = self.with_context(collections_qweb_cache=str(uuid4()))
-        run._resume_holds(today)
+        run._resume_holds_once(today)
         Move = run.env["account.move"]
         events = run.env["collection.event"]
-        locked_elsewhere = []
+        seen = []
         batches = 0
         while not max_batches or batches < max_batches:
             domain = run._get_due_domain(today, now)
-            if locked_elsewhere:
-                domain &= Domain("id", "not in", locked_elsewhere)
+            if seen:
+                # a copy: the domain must not follow the list as it grows
+                domain &= Domain("commercial_partner_id", "not in", list(seen))
             partners = [
                 partner
                 for (partner,) in Move._read_group(
@@ -90,27 +150,123 @@ class CollectionRun(models.AbstractModel):
             ]
             if not partners:
                 break
+            seen += [partner.id for partner in partners]
             moves = Move.search(
                 domain & Domain("commercial_partner_id", "in", [p.id for p in partners])
             )
             if commit:
                 run.env["ir.cron"]._commit_progress(remaining=Move.search_count(domain))
+            # another worker holds the others: it acts on them, we leave them alone
             locked = moves.try_lock_for_update()
-            # another worker holds these: it acts on them, we leave them alone
-            locked_elsewhere += (moves - locked).ids
-            batch_events = run._process(locked, today, now)
+            batch_events, failures = run._process_isolated(locked, today, now)
             events |= batch_events
-            # what waits is not for this run any more, whatever its moment
-            locked_elsewhere += batch_events.filtered(
-                lambda event: event.state == "deferred"
-            ).invoice_id.ids
-            # the invoices' collection state follows from the new events; none of it is
-            # tracked, so spare the chatter's tracking its look at every invoice field
-            run.with_context(mail_notrack=True).env.flush_all()
+            if log:
+                log.sudo()._add_batch(batch_events, partners, failures)
+            if batch_events.sudo().outbox_ids:
+                run.env["collection.outbox"]._trigger_job()
             batches += 1
             if commit and run.env["ir.cron"]._commit_progress(len(moves)) <= 0:
                 break
+        if log:
+            log.sudo().write({"state": "done", "end": fields.Datetime.now()})
         return events
+
+    @api.model
+    def _process_isolated(self, moves, today, now):
+        """``_process`` the batch; where it fails, customer by customer.
+
+        The batch is tried whole first (the fast path: one rendering per template). If
+        anything in it raises, it is rolled back and every customer is tried in its own
+        savepoint; a customer that still fails gets its steps recorded as failed, with
+        the error, and its advisor a task. Returns ``(events, [(customer, reason)])``.
+        """
+        try:
+            with self.env.cr.savepoint():
+                events = self._process(moves, today, now)
+                self._flush_batch()
+            return events, []
+        except Exception:  # found below, customer by customer
+            _logger.info("collections: a batch failed, retried customer by customer")
+        events = self.env["collection.event"]
+        failures = []
+        for customer_moves in moves.grouped("commercial_partner_id").values():
+            try:
+                with self.env.cr.savepoint():
+                    events |= self._process(customer_moves, today, now)
+                    self._flush_batch()
+            except Exception as error:  # one customer never stops the others
+                reason = self._describe_error(error)
+                customer = customer_moves.commercial_partner_id
+                _logger.warning(
+                    "collections: customer %s (%s) failed: %s", customer.id, customer.name, reason
+                )
+                events |= self._fail_customer(customer_moves, today, reason)
+                failures.append((customer, reason))
+        return events, failures
+
+    @api.model
+    def _flush_batch(self):
+        # the invoices' collection state follows from the new events; none of it is
+        # tracked, so spare the chatter's tracking its look at every invoice field
+        self.with_context(mail_notrack=True).env.flush_all()
+
+    @api.model
+    def _describe_error(self, error):
+        message = getattr(error, "args", None) and error.args[0] or repr(error)
+        return f"{type(error).__name__}: {message}"
+
+    @api.model
+    def _fail_customer(self, moves, today, reason):
+        """Record the steps due for ``moves`` as failed with ``reason``; the advisor gets
+        a task. Returns the events (none if even that cannot be written)."""
+        note = self.env._("Not done: %(reason)s", reason=reason)
+        try:
+            with self.env.cr.savepoint():
+                moves.invalidate_recordset()
+                actions, skipped = self._plan(moves, today)
+                pairs = [
+                    (move, level) for (_record, level), invs in actions.items() for move in invs
+                ]
+                Event = self.env["collection.event"].sudo()
+                keys = {(move.id, level.id) for move, level in pairs + skipped}
+                Event.search(
+                    [("invoice_id", "in", moves.ids), ("state", "=", "deferred")]
+                ).filtered(lambda e: (e.invoice_id.id, e.level_id.id) in keys).unlink()
+                events = Event.create(
+                    [
+                        self._prepare_event_vals(move, level, today, state="failed", note=note)
+                        for move, level in pairs
+                    ]
+                    + [
+                        self._prepare_event_vals(
+                            move,
+                            level,
+                            today,
+                            state="skipped",
+                            note=self.env._("A later level was already due."),
+                        )
+                        for move, level in skipped
+                    ]
+                )
+                self.env["collection.task"]._schedule_failure_tasks(
+                    events.filtered(lambda event: event.state == "failed"), note
+                )
+                self._flush_batch()
+            return events.sudo(False)
+        except Exception:  # logged; the customer is not selected again today
+            _logger.exception(
+                "collections: the failure of customer %s could not be recorded",
+                moves.commercial_partner_id.ids,
+            )
+            return self.env["collection.event"]
+
+    @api.model
+    def _resume_holds_once(self, today):
+        """``_resume_holds``, by one run at a time: a second run started meanwhile leaves
+        it to the first (both would follow the same records and tasks)."""
+        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", RESUME_LOCK_KEY))
+        if self.env.cr.fetchone()[0]:
+            self._resume_holds(today)
 
     @api.model
     def _resume_holds(self, today):
@@ -136,7 +292,10 @@ class CollectionRun(models.AbstractModel):
         "send now"); the contact rules still apply. Returns the events created."""
         today = today or fields.Date.context_today(self)
         run = self.with_context(collections_qweb_cache=str(uuid4()))
-        return run._process(moves, today, forced=True)
+        events = run._process(moves, today, forced=True)
+        if events.sudo().outbox_ids:
+            self.env["collection.outbox"]._trigger_job()
+        return events
 
     @api.model
     def _plan(self, moves, today, forced=False):
@@ -235,6 +394,10 @@ class CollectionRun(models.AbstractModel):
                         vals.update({f"sent_{channel}": True for channel in sent[record]["sent"]})
                         vals["letter_html"] = sent[record].get("letter", False)
                         vals["sms_id"] = sent[record].get("sms", self.env["sms.sms"]).id
+                        vals["outbox_ids"] = [
+                            Command.create({"kind": kind, "mail_id": mail.id if mail else False})
+                            for kind, mail in sent[record]["outbox"]
+                        ]
                     event_vals.append(vals)
         self._write_traces(traces)
         policy._record_deferrals(deferred, waiting, self._concat(actions.values()))
@@ -253,18 +416,18 @@ class CollectionRun(models.AbstractModel):
         pending.filtered(lambda event: (event.invoice_id.id, event.level_id.id) in keys).unlink()
         # events are the run's own record, which no user creates: written as superuser
         events = Event.create(event_vals)
-        self._print_letters(events.filtered("letter_html"))
+        self._queue_letters(events.filtered("letter_html"))
         return events.sudo(False)
 
     @api.model
-    def _print_letters(self, events):
-        """Keep each letter's PDF on its event, ready to print (one rendering per batch)."""
-        Report = self.env["ir.actions.report"].sudo()
-        if not events or Report.get_wkhtmltopdf_state() != "ok":
-            return
-        # the report keeps each event's letter as an attachment of the event (tests get
-        # the HTML and no attachment, as for every Odoo report)
-        Report._render_qweb_pdf("collections_workflow.action_report_collection_letter", events.ids)
+    def _queue_letters(self, events):
+        """Each letter's PDF is rendered by the outbox, after the run's commit, and kept on
+        its event, ready to print (tests get the HTML and no attachment, as for every Odoo
+        report; without wkhtmltopdf, Print > Letter renders them later)."""
+        if events and self.env["ir.actions.report"].get_wkhtmltopdf_state() == "ok":
+            self.env["collection.outbox"].sudo().create(
+                [{"event_id": event.id, "kind": "letter"} for event in events]
+            )
 
     @api.model
     def _get_speakers(self, actions):
@@ -339,7 +502,7 @@ class CollectionRun(models.AbstractModel):
             record: speakers[record] for record in records if speakers.get(record, level) != level
         }
         speaking = records.filtered(lambda record: record not in merged)
-        outcome = defaultdict(lambda: {"sent": [], "problems": []})
+        outcome = defaultdict(lambda: {"sent": [], "problems": [], "outbox": []})
         channel = self.env["collection.channel"]
         company = level.company_id
         attach = level.attach_pdf

@@ -1,5 +1,6 @@
 # Copyright 2026 collections_workflow contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -105,6 +106,37 @@ class CollectionTask(models.AbstractModel):
             )
         if activity_vals:
             self.env["mail.activity"].create(activity_vals)
+
+    @api.model
+    def _schedule_failure_tasks(self, events, reason):
+        """A to-do for the advisor of each customer whose ``events`` failed, on the
+        customer: one per customer and level, listing the invoices."""
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        by_customer = defaultdict(lambda: self.env["collection.event"])
+        for event in events:
+            by_customer[event.partner_id, event.level_id] |= event
+        activity_vals = []
+        for (customer, level), customer_events in by_customer.items():
+            invoices = customer_events.invoice_id
+            user = self._get_assignee(invoices, "advisor", level)
+            if not user:
+                continue
+            activity_vals.append(
+                self._prepare_activity_vals(
+                    customer,
+                    todo,
+                    self.env._(
+                        "Reach %(customer)s another way: %(level)s",
+                        customer=customer.display_name,
+                        level=level.name,
+                    ),
+                    fields.Date.context_today(self),
+                    user,
+                    Markup("<p>%s</p>%s") % (reason, self._invoice_list_html(invoices)),
+                )
+            )
+        if activity_vals:
+            self.env["mail.activity"].sudo().create(activity_vals)
 
     @api.model
     def _get_assignee(self, invoices, assignee, level):

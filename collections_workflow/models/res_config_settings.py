@@ -1,11 +1,31 @@
 # Copyright 2026 collections_workflow contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
+
+MANAGER = "collections_workflow.collections_workflow_group_manager"
 
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
+    collection_auto_run = fields.Boolean(
+        string="Automatic Collections",
+        groups=MANAGER,
+        help="The daily run acts by itself, every hour, in each customer's contact hours. "
+        "Off: nothing is sent unless a manager clicks Run Now in Today's Collections.",
+    )
+    collection_last_run_id = fields.Many2one(
+        "collection.run.log", string="Last Run", compute="_compute_collection_run", groups=MANAGER
+    )
+    collection_last_run_summary = fields.Char(
+        string="Last Run Summary", compute="_compute_collection_run", groups=MANAGER
+    )
+    collection_last_run_error = fields.Text(
+        string="Last Error", compute="_compute_collection_run", groups=MANAGER
+    )
+    collection_next_run = fields.Datetime(
+        string="Next Run", compute="_compute_collection_run", groups=MANAGER
+    )
     collection_contact_calendar_id = fields.Many2one(
         related="company_id.collection_contact_calendar_id", readonly=False
     )
@@ -33,3 +53,28 @@ class ResConfigSettings(models.TransientModel):
     collection_payment_check_days = fields.Integer(
         related="company_id.collection_payment_check_days", readonly=False
     )
+
+    @api.depends("collection_auto_run")
+    def _compute_collection_run(self):
+        Run = self.env["collection.run"]
+        log = self.env["collection.run.log"].sudo()._get_last()
+        errors = self.env["collection.run.log"].sudo().search([("state", "=", "error")], limit=1)
+        cron = Run._get_cron()
+        for settings in self:
+            settings.collection_last_run_id = log
+            settings.collection_last_run_summary = log._get_summary() if log else False
+            settings.collection_last_run_error = errors.error or False
+            settings.collection_next_run = cron.nextcall if cron.active else False
+
+    @api.model
+    def get_values(self):
+        values = super().get_values()
+        if self.env.user.has_group(MANAGER):
+            values["collection_auto_run"] = self.env["collection.run"]._is_automatic()
+        return values
+
+    def set_values(self):
+        res = super().set_values()
+        if self.env.user.has_group(MANAGER):
+            self.env["collection.run"]._set_automatic(self.collection_auto_run)
+        return res

@@ -96,6 +96,13 @@ class ResPartner(models.Model):
         help="Customers the current user follows: an advisor's own customers, a "
         "supervisor's team's customers, every customer for a collections manager.",
     )
+    collection_contact_tz = fields.Char(
+        string="Contact Time Zone",
+        compute="_compute_collection_contact_tz",
+        help="The time zone the customer's contact hours are read in: its own time zone "
+        "when it belongs to the customer's country, else its phone number's, else its "
+        "country's, else the company's.",
+    )
     collection_advisor_whatsapp_url = fields.Char(
         string="Advisor WhatsApp Link",
         compute="_compute_collection_advisor_whatsapp_url",
@@ -188,6 +195,26 @@ class ResPartner(models.Model):
             partner.collection_next_date = next_date
             partner.collection_next_level_id = next_level
 
+    @api.depends(
+        "tz",
+        "country_id",
+        "phone",
+        "is_company",
+        "parent_id",
+        "commercial_partner_id.tz",
+        "commercial_partner_id.country_id",
+        "commercial_partner_id.phone",
+    )
+    @api.depends_context("company")
+    def _compute_collection_contact_tz(self):
+        # a contact is reached in the hours of its company (the commercial partner); a
+        # customer reads its own values, which in its form are the ones being edited
+        customers = self.filtered(lambda partner: partner.is_company or not partner.parent_id)
+        zones = (customers | (self - customers).commercial_partner_id)._get_collection_tz()
+        for partner in self:
+            customer = partner if partner in customers else partner.commercial_partner_id
+            partner.collection_contact_tz = zones[customer]
+
     @api.depends("collection_promise_ids.state")
     def _compute_collection_promise_kept_ratio(self):
         counts = {
@@ -270,17 +297,21 @@ class ResPartner(models.Model):
     def _get_collection_tz(self):
         """``{partner: time zone name}``: where each customer reads its messages.
 
-        Its own time zone, else its phone number's, else its country's, else the
-        company's, else UTC.
+        Its own time zone where it belongs to its country (Odoo fills it from the time
+        zone of the user who created the customer, wherever that user works), else its
+        phone number's, else its country's first one, else the company's, else UTC. A
+        customer without a country, or of a country without any known zone, keeps its own.
         """
         company_tz = self.env.company.partner_id.tz or "UTC"
         result = {}
         for partner in self:
             country = partner.country_id.code
+            zones = pytz.country_timezones.get(country, []) if country else []
+            own = partner.tz if not zones or partner.tz in zones else None
             result[partner] = (
-                partner.tz
+                own
                 or contact_window.timezone_for_number(partner.phone, country)
-                or (country and (pytz.country_timezones.get(country) or [None])[0])
+                or (zones and zones[0])
                 or company_tz
             )
         return result

@@ -15,3 +15,5 @@ from . import test_collection_kpis
 from . import test_collection_reports
 from . import test_collection_pilots
 from . import test_collection_supervisor_report
+from . import test_collection_timezones
+from . import test_collection_outbox

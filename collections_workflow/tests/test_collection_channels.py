@@ -152,6 +152,8 @@ class TestCollectionChannels(CollectionRunCase, MockSMS):
         invoice = self._invoice(self.customer_bruno)
         with freeze_time(DUE + timedelta(days=3)):
             self.Run._run()
+            self.assertFalse(self._mails(invoice).attachment_ids, "rendered after the run")
+            self.env["collection.outbox"]._deliver()
         attachment = self._mails(invoice).attachment_ids
         self.assertEqual(len(attachment), 1)
         self.assertIn(invoice.name.replace("/", "_"), attachment.name)
@@ -295,6 +297,8 @@ class TestWhatsappCloud(CollectionRunCase):
         )
         with freeze_time(DUE + timedelta(days=7)):
             self.Run._run()
+            self.assertFalse(_CloudApi.requests_seen, "sent after the run, by the outbox")
+            self.env["collection.outbox"]._deliver()
         self.assertEqual(len(_CloudApi.requests_seen), 2)
         sent = next(
             request for request in _CloudApi.requests_seen if request["body"]["to"].endswith("01")
@@ -403,6 +407,7 @@ class TestPdfDocuments(CollectionRunCase):
         self.assertTrue(self.strategic.level_ids.filtered("use_statement").attach_pdf)
         with freeze_time(DUE - timedelta(days=3)):
             self.Run._run()
+            self.env["collection.outbox"]._deliver()
         mail = self._mails(self.customer_carla)
         self.assertEqual(len(mail), 1)
         self.assertEqual(len(mail.attachment_ids), 1)

@@ -128,3 +128,37 @@ class TestConcurrentRuns(BaseCase):
                 [("model", "=", "account.move"), ("res_id", "in", self.invoice_ids)]
             )
             self.assertEqual(mails, 4, "one email per invoice, in all")
+
+    def test_two_runs_started_together_both_end(self):
+        today = DUE + timedelta(days=3)
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            # a pause that ends today: each run's start would end it
+            env["account.move"].browse(self.invoice_ids[:2]).write(
+                {"collection_paused_until": today}
+            )
+        with self.registry.cursor() as cr_a, self.registry.cursor() as cr_b:
+            run_a = api.Environment(cr_a, api.SUPERUSER_ID, {})["collection.run"]
+            run_b = api.Environment(cr_b, api.SUPERUSER_ID, {})["collection.run"]
+            cr_b.execute("SET lock_timeout = '5s'")
+            # A has ended the pauses and holds its first batch, not yet committed
+            events_a = run_a._run(today=today, batch_size=1, max_batches=1)
+            # B starts meanwhile: it leaves the holds to A and does what it can
+            events_b = run_b._run(today=today)
+            self.assertFalse(events_a.invoice_id & events_b.invoice_id)
+            cr_b.commit()
+            cr_a.commit()
+            run_a._run(today=today)
+            cr_a.commit()
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            invoices = env["account.move"].browse(self.invoice_ids)
+            self.assertFalse(any(invoices.mapped("collection_paused_until")))
+            per_invoice = env["collection.event"]._read_group(
+                [("invoice_id", "in", self.invoice_ids)], ["invoice_id"], ["__count"]
+            )
+            self.assertEqual(
+                {invoice.id: count for invoice, count in per_invoice},
+                dict.fromkeys(self.invoice_ids, 1),
+                "every invoice acted on once, in all",
+            )

@@ -36,7 +36,8 @@ def timezone_for_number(number, region=None):
     except ImportError:
         return None
     try:
-        parsed = phonenumbers.parse(number, region)
+        # a customer without a country has ``False`` for its code: no default region
+        parsed = phonenumbers.parse(number, region or None)
     except phonenumbers.NumberParseException:
         return None
     zones = [zone for zone in timezone.time_zones_for_number(parsed) if zone != "Etc/Unknown"]

@@ -18,6 +18,17 @@ class CollectionRunPreview(models.TransientModel):
     skip_count = fields.Integer(string="Levels to Skip", readonly=True)
     customer_count = fields.Integer(string="Customers", readonly=True)
     truncated = fields.Boolean(readonly=True)
+    auto_run = fields.Boolean(
+        string="Automatic Collections",
+        compute="_compute_run_state",
+        help="The scheduled daily run acts by itself, every hour.",
+    )
+    last_run_id = fields.Many2one(
+        "collection.run.log", string="Last Run", compute="_compute_run_state"
+    )
+    last_run_summary = fields.Char(compute="_compute_run_state")
+    last_run_failures = fields.Text(related="last_run_id.failures")
+    last_run_error = fields.Text(related="last_run_id.error")
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -25,6 +36,15 @@ class CollectionRunPreview(models.TransientModel):
         for preview in previews:
             preview._fill()
         return previews
+
+    def _compute_run_state(self):
+        Run = self.env["collection.run"]
+        # the log is the run's own record: managers read it here
+        log = self.env["collection.run.log"]._get_last()
+        for preview in self:
+            preview.auto_run = Run._is_automatic()
+            preview.last_run_id = log
+            preview.last_run_summary = log._get_summary() if log else False
 
     def _fill(self):
         self.ensure_one()
@@ -68,6 +88,27 @@ class CollectionRunPreview(models.TransientModel):
             "channels": ", ".join(level._get_channel_labels()),
             "amount_residual": move.amount_residual,
             "currency_id": move.currency_id.id,
+        }
+
+    def action_switch_on(self):
+        """Switch the automatic run on, from Today's Collections, once it has been checked."""
+        self.ensure_one()
+        self.env["collection.run"]._set_automatic(True)
+        return self._reopen()
+
+    def action_switch_off(self):
+        self.ensure_one()
+        self.env["collection.run"]._set_automatic(False)
+        return self._reopen()
+
+    def _reopen(self):
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+            "name": self.env._("Today's Collections"),
         }
 
     def action_run(self):

@@ -1,0 +1,235 @@
+# Copyright 2026 collections_workflow contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.fields import Domain
+
+_logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 3
+RETRY_MINUTES = (5, 30)
+BATCH_ITEMS = 20
+SENDING_STALE_MINUTES = 5
+
+
+class CollectionOutbox(models.Model):
+    """What the daily run decided to deliver and is slow or fallible to deliver.
+
+    The run records its events and these items in the same transaction, then commits;
+    this job delivers them afterwards, one item at a time, each committed on its own:
+    a letter's PDF, the PDF an email attaches, an automatic WhatsApp message. Nothing
+    here runs while the run holds the invoices' rows, and an item is never delivered
+    twice: a WhatsApp message is marked *sending* and committed before the call, so a job
+    killed during the call does not send it again.
+    """
+
+    _name = "collection.outbox"
+    _description = "Collections Outbox"
+    _order = "id"
+    _rec_name = "event_id"
+
+    event_id = fields.Many2one(
+        "collection.event", required=True, index=True, ondelete="cascade", readonly=True
+    )
+    company_id = fields.Many2one(related="event_id.company_id", store=True, readonly=True)
+    partner_id = fields.Many2one(related="event_id.partner_id", string="Customer")
+    kind = fields.Selection(
+        [
+            ("letter", "Letter PDF"),
+            ("attachment", "Email PDF"),
+            ("whatsapp", "WhatsApp Message"),
+        ],
+        required=True,
+        readonly=True,
+    )
+    state = fields.Selection(
+        [
+            ("pending", "Pending"),
+            ("sending", "Sending"),
+            ("done", "Done"),
+            ("failed", "Failed"),
+        ],
+        required=True,
+        default="pending",
+        index=True,
+        readonly=True,
+    )
+    mail_id = fields.Many2one(
+        "mail.mail",
+        string="Email",
+        readonly=True,
+        ondelete="set null",
+        help="The email waiting for its PDF; it leaves once the PDF is attached.",
+    )
+    attempt_count = fields.Integer(string="Attempts", readonly=True)
+    next_attempt_at = fields.Datetime(readonly=True, index=True)
+    error = fields.Text(readonly=True)
+    external_ref = fields.Char(
+        string="Reference", readonly=True, help="The provider's reference of the message."
+    )
+
+    _event_kind_uniq = models.Constraint(
+        "UNIQUE(event_id, kind)", "An event is delivered once per kind of delivery."
+    )
+
+    # ------------------------------------------------------------------ the job
+    @api.model
+    def _cron_deliver(self):
+        self._deliver(commit=True)
+
+    @api.model
+    def _get_due_domain(self, now):
+        return Domain("state", "=", "pending") & (
+            Domain("next_attempt_at", "=", False) | Domain("next_attempt_at", "<=", now)
+        )
+
+    @api.model
+    def _deliver(self, commit=False, limit=None):
+        """Deliver the pending items, one at a time; return those handled.
+
+        With ``commit`` (the scheduled job) each item is committed on its own, and an item
+        another worker holds is left to it.
+        """
+        # the outbox is the run's own: it delivers with the rights of the scheduled job
+        self = self.sudo()  # pylint: disable=self-cls-assignment
+        now = fields.Datetime.now()
+        handled = self.browse()
+        self._recover_interrupted()
+        while True:
+            domain = self._get_due_domain(now)
+            if handled:
+                domain &= Domain("id", "not in", handled.ids)
+            items = self.search(domain, limit=BATCH_ITEMS)
+            if not items:
+                break
+            if commit:
+                self.env["ir.cron"]._commit_progress(remaining=self.search_count(domain))
+            for item in items.try_lock_for_update() if commit else items:
+                item._deliver_one(commit)
+                handled |= item
+                if commit and self.env["ir.cron"]._commit_progress(1) <= 0:
+                    return handled
+            handled |= items
+            if limit and len(handled) >= limit:
+                break
+        return handled
+
+    @api.model
+    def _recover_interrupted(self):
+        """A job killed during a WhatsApp call left its item *sending*: it may have gone.
+
+        It is not sent again (a customer never gets the same message twice); its event
+        says so and the advisor checks with the customer.
+        """
+        # a call lasts seconds: an item sending for longer was left by a job that stopped
+        since = fields.Datetime.now() - timedelta(minutes=SENDING_STALE_MINUTES)
+        stuck = self.search(
+            [("state", "=", "sending"), ("write_date", "<", since)]
+        ).try_lock_for_update()
+        if stuck:
+            stuck._fail(
+                self.env._(
+                    "The delivery was interrupted during the call to the provider: the "
+                    "message may have been sent. It is not sent again."
+                )
+            )
+
+    def _deliver_one(self, commit):
+        """Deliver this item; on failure, retry later, then fail it on its event."""
+        self.ensure_one()
+        if self.kind == "whatsapp":
+            # committed before the call: a retry after a crash must not send it again
+            self.write({"state": "sending", "attempt_count": self.attempt_count + 1})
+            if commit:
+                self.env["ir.cron"]._commit_progress()
+            self._deliver_whatsapp()
+            return
+        try:
+            with self.env.cr.savepoint():
+                getattr(self, f"_deliver_{self.kind}")()
+                self.write({"state": "done", "error": False})
+        except Exception as error:  # one document never stops the others
+            _logger.info("collections outbox: %s %s failed: %s", self.kind, self.id, error)
+            self._retry_or_fail(str(error))
+
+    def _retry_or_fail(self, reason, attempts=None):
+        attempts = self.attempt_count + 1 if attempts is None else attempts
+        if attempts >= MAX_ATTEMPTS:
+            self.attempt_count = attempts
+            self._fail(reason)
+            return
+        minutes = RETRY_MINUTES[min(attempts, len(RETRY_MINUTES)) - 1]
+        self.write(
+            {
+                "state": "pending",
+                "attempt_count": attempts,
+                "error": reason,
+                "next_attempt_at": fields.Datetime.now() + timedelta(minutes=minutes),
+            }
+        )
+
+    def _fail(self, reason):
+        """The item cannot be delivered: its event fails, with the reason, and the advisor
+        gets a task to reach the customer another way."""
+        self.write({"state": "failed", "error": reason})
+        self.mail_id.filtered(lambda mail: mail.state == "outgoing").sudo().write(
+            {"state": "cancel", "failure_reason": reason}
+        )
+        for item in self:
+            flag = {"letter": "sent_letter", "whatsapp": "sent_whatsapp"}.get(item.kind)
+            item.event_id.sudo()._mark_failed(
+                self.env._(
+                    "%(delivery)s failed: %(reason)s",
+                    delivery=item._fields["kind"].convert_to_export(item.kind, item),
+                    reason=reason,
+                ),
+                flag,
+            )
+
+    # ------------------------------------------------------------------ deliveries
+    def _deliver_letter(self):
+        """The letter's PDF, kept on its event (Print > Letter then merges the kept PDFs)."""
+        self.env["ir.actions.report"].sudo()._render_qweb_pdf(
+            "collections_workflow.action_report_collection_letter", self.event_id.ids
+        )
+
+    def _deliver_attachment(self):
+        """Render the PDF the email attaches, attach it, and let the email go."""
+        mail = self.mail_id.sudo()
+        if not mail or mail.state != "outgoing":
+            return
+        record = self.env[mail.model].browse(mail.res_id)
+        company = self.event_id.company_id
+        attachments = self.env["collection.channel"]._get_pdf_attachments(record, company)
+        mail.write(
+            {
+                "attachment_ids": [fields.Command.link(att) for att in attachments[record]],
+                "scheduled_date": False,
+            }
+        )
+        self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
+
+    def _deliver_whatsapp(self):
+        event = self.event_id
+        level = event.level_id
+        record = event.partner_id if level._is_per_customer() else event.invoice_id
+        message_id, problem, retry = self.env["collection.channel"]._post_whatsapp_event(
+            event, record
+        )
+        if message_id:
+            self.write({"state": "done", "external_ref": message_id, "error": False})
+            event.sudo()._add_note(
+                self.env._("WhatsApp accepted the message: %(id)s.", id=message_id)
+            )
+        elif retry:
+            self._retry_or_fail(problem, attempts=self.attempt_count)
+        else:
+            self._fail(problem)
+
+    # ------------------------------------------------------------------ scheduling
+    @api.model
+    def _trigger_job(self):
+        """Wake the outbox job: it runs once the caller's transaction is committed."""
+        self.env.ref("collections_workflow.ir_cron_collection_outbox").sudo()._trigger()
