@@ -66,3 +66,8 @@ def reply_intent():
 @pytest.fixture(scope="session")
 def pilot():
     return _load("pilot")
+
+
+@pytest.fixture(scope="session")
+def channels():
+    return _load("channels")

@@ -9,7 +9,9 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-CLOSED_PAYMENT_STATES = ("paid", "in_payment", "reversed")
+# an invoice in one of these is no longer owed; every other posted customer invoice is
+# open: reminded, promised, disputed, counted in the reports (see _get_collection_open_domain)
+CLOSED_PAYMENT_STATES = ("paid", "in_payment", "reversed", "invoicing_legacy")
 
 
 class AccountMove(models.Model):
@@ -229,15 +231,27 @@ class AccountMove(models.Model):
                 urlencode({"barcode_type": "QR", "value": url, "width": 240, "height": 240}),
             )
 
+    @api.model
+    def _get_collection_open_domain(self):
+        """The one definition of an open invoice: a posted customer invoice still owed."""
+        return [
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "not in", CLOSED_PAYMENT_STATES),
+        ]
+
+    def _is_collection_open(self):
+        self.ensure_one()
+        return (
+            self.move_type == "out_invoice"
+            and self.state == "posted"
+            and self.payment_state not in CLOSED_PAYMENT_STATES
+        )
+
     def _get_collection_status(self):
         """The collection status of one invoice: what holds it, if anything."""
         self.ensure_one()
-        if (
-            self.move_type != "out_invoice"
-            or self.state != "posted"
-            or self.payment_state in CLOSED_PAYMENT_STATES
-            or self.currency_id.is_zero(self.amount_residual)
-        ):
+        if not self._is_collection_open() or self.currency_id.is_zero(self.amount_residual):
             return "done"
         if self.collection_handover_partner_id:
             return "handed_over"

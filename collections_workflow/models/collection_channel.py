@@ -26,6 +26,31 @@ class CollectionChannel(models.AbstractModel):
     _name = "collection.channel"
     _description = "Collections Channels"
 
+    # ------------------------------------------------------------------ the registry's
+    # one delivery method per channel of tools/channels.py: what a level's channel does for
+    # its records of a batch (the run calls them in the registry's order)
+    @api.model
+    def _deliver_email(self, level, records, outcome, company):
+        self._queue_emails(level.email_template_id, records, outcome, company, level.attach_pdf)
+
+    @api.model
+    def _deliver_statement(self, level, records, outcome, company):
+        self._queue_emails(level.statement_template_id, records, outcome, company, level.attach_pdf)
+
+    @api.model
+    def _deliver_sms(self, level, records, outcome, company):
+        self._queue_sms(level.sms_template_id, records, outcome, company)
+
+    @api.model
+    def _deliver_whatsapp(self, level, records, outcome, company):
+        # assisted mode: the advisor sends it, from a task (see collection.task)
+        if company.collection_whatsapp_mode == "automatic":
+            self._send_whatsapp(level, records, outcome, company)
+
+    @api.model
+    def _deliver_letter(self, level, records, outcome, company):
+        self._keep_letters(level.letter_template_id, records, outcome, company)
+
     @api.model
     def _filter_opted_out(self, records, channel, outcome):
         """The records whose customer accepts ``channel``; the others noted in ``outcome``."""

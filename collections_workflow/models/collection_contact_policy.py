@@ -8,16 +8,12 @@ import pytz
 from odoo import api, models
 
 from ..tools import contact_window
+from ..tools.channels import cap_fields, live_messages, sent_field
 
-# the channels that write to the customer, and the company field capping each
-CAPPED_CHANNELS = {
-    "email": "collection_cap_email",
-    "sms": "collection_cap_sms",
-    "whatsapp": "collection_cap_whatsapp",
-    "letter": False,
-}
-# the channels that reach the customer at once, and so wait for its contact hours
-LIVE_CHANNELS = ("email", "sms", "whatsapp")
+# the messages that write to the customer, and the company field capping each
+CAPPED_CHANNELS = cap_fields()
+# the messages that reach the customer at once, and so wait for its contact hours
+LIVE_CHANNELS = live_messages()
 SEARCH_DAYS = 21
 
 
@@ -68,7 +64,7 @@ class CollectionContactPolicy(models.AbstractModel):
         if not customers:
             return contacts
         since = today - timedelta(days=contact_window.ROLLING_DAYS - 1)
-        flags = [f"sent_{channel}" for channel in CAPPED_CHANNELS]
+        flags = [sent_field(message) for message in CAPPED_CHANNELS]
         groups = (
             self.env["collection.event"]
             .sudo()

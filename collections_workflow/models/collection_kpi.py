@@ -5,6 +5,8 @@ from collections import defaultdict
 from odoo import api, models
 from odoo.tools import SQL
 
+from ..tools import channels
+
 # how each KPI groups: the column of the invoice (and of events, promises, disputes)
 GROUPS = {
     "company": "company_id",
@@ -22,7 +24,7 @@ EVENT_GROUPS = {
     "company_advisor": ("company_id", "advisor_id"),
     "customer": "partner_id",
 }
-CHANNELS = ("email", "sms", "whatsapp", "letter")
+CHANNELS = channels.MESSAGES
 
 
 class CollectionKpi(models.AbstractModel):
@@ -239,8 +241,7 @@ class CollectionKpi(models.AbstractModel):
                       FROM collection_event event
                      WHERE event.state = 'done'
                        AND event.date BETWEEN %(date_from)s AND %(date_to)s
-                       AND (event.sent_email OR event.sent_sms OR event.sent_whatsapp
-                            OR event.sent_letter)
+                       AND (%(any_sent)s)
                        AND %(scope)s
                 ),
                 payment AS (
@@ -271,6 +272,10 @@ class CollectionKpi(models.AbstractModel):
                 date_from=date_from,
                 date_to=date_to,
                 scope=self._scope("collection.event", "event"),
+                any_sent=SQL(" OR ").join(
+                    SQL("event.%s", SQL.identifier(channels.sent_field(message)))
+                    for message in CHANNELS
+                ),
             )
         )
         return self.env.cr.dictfetchall()

@@ -4,6 +4,8 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+from ..tools import channels
+
 # DSO and CEI of a snapshot read the 90 days up to its day (the usual quarter window)
 WINDOW_DAYS = 90
 
@@ -82,8 +84,7 @@ class CollectionKpiSnapshot(models.Model):
                     "overdue_ratio": kpis["overdue_ratio"],
                     "disputes_open": kpis["disputes_open"],
                     "messages": sum(
-                        daily[f"sent_{channel}"]
-                        for channel in ("email", "sms", "whatsapp", "letter")
+                        daily[channels.sent_field(message)] for message in channels.MESSAGES
                     ),
                 }
             )

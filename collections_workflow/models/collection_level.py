@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 
-from ..tools import identification
+from ..tools import channels, identification
 
 
 class CollectionLevel(models.Model):
@@ -302,31 +302,21 @@ class CollectionLevel(models.Model):
     def _get_contact_channels(self):
         """The messages the level sends a customer, one entry per message."""
         self.ensure_one()
-        channels = {
-            "use_email": "email",
-            "use_statement": "email",
-            "use_sms": "sms",
-            "use_whatsapp": "whatsapp",
-            "use_letter": "letter",
-        }
-        return [channel for field, channel in channels.items() if self[field]]
+        return [channel.message for channel in self._get_channels()]
+
+    def _get_channels(self):
+        """The level's channels (see ``tools/channels.py``), in delivery order."""
+        self.ensure_one()
+        return [channel for channel in channels.CHANNELS if self[channel.flag]]
 
     @api.model
     def _channel_template_fields(self):
-        return {
-            "use_email": "email_template_id",
-            "use_sms": "sms_template_id",
-            "use_whatsapp": "whatsapp_template_id",
-            "use_letter": "letter_template_id",
-            "use_statement": "statement_template_id",
-        }
+        return {channel.flag: channel.template for channel in channels.CHANNELS}
 
     def _get_channel_labels(self):
         """Names of the channels this level uses, in the user's language."""
         self.ensure_one()
-        channels = [*self._channel_template_fields(), "use_call"]
+        flags = [*self._channel_template_fields(), "use_call"]
         return [
-            self._fields[channel].get_description(self.env)["string"]
-            for channel in channels
-            if self[channel]
+            self._fields[flag].get_description(self.env)["string"] for flag in flags if self[flag]
         ]

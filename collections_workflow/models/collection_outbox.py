@@ -6,12 +6,16 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.fields import Domain
 
+from ..tools.channels import sent_field
+
 _logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
 RETRY_MINUTES = (5, 30)
 BATCH_ITEMS = 20
 SENDING_STALE_MINUTES = 5
+# the message each kind of item delivers (its event's flag)
+MESSAGE_OF_KIND = {"letter": "letter", "whatsapp": "whatsapp", "attachment": "email"}
 
 
 class CollectionOutbox(models.Model):
@@ -178,7 +182,8 @@ class CollectionOutbox(models.Model):
             {"state": "cancel", "failure_reason": reason}
         )
         for item in self:
-            flag = {"letter": "sent_letter", "whatsapp": "sent_whatsapp"}.get(item.kind)
+            # what the item was to deliver was never sent: its message no longer counts
+            flag = sent_field(MESSAGE_OF_KIND[item.kind])
             item.event_id.sudo()._mark_failed(
                 self.env._(
                     "%(delivery)s failed: %(reason)s",

@@ -5,6 +5,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .account_move import CLOSED_PAYMENT_STATES
+
 CHANNELS = [
     ("phone", "Phone Call"),
     ("email", "Email"),
@@ -41,7 +43,7 @@ class CollectionPromise(models.Model):
         required=True,
         check_company=True,
         domain="[('commercial_partner_id', '=', partner_id), ('move_type', '=', 'out_invoice'), "
-        "('state', '=', 'posted'), ('payment_state', 'in', ('not_paid', 'partial'))]",
+        f"('state', '=', 'posted'), ('payment_state', 'not in', {CLOSED_PAYMENT_STATES})]",
         help="The invoices the promise covers: none of them is reminded while it is open.",
     )
     currency_id = fields.Many2one(
@@ -286,7 +288,7 @@ class CollectionPromise(models.Model):
     @api.model
     def _get_default_vals(self, invoices):
         """Also the amount: what the open invoices, in one currency, still owe."""
-        invoices = invoices.filtered(lambda move: move.payment_state in ("not_paid", "partial"))
+        invoices = invoices.filtered(lambda move: move._is_collection_open())
         vals = super()._get_default_vals(invoices)
         invoices = invoices.browse(vals["default_invoice_ids"])
         currency = invoices[:1].currency_id

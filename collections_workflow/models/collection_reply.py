@@ -84,9 +84,7 @@ class CollectionReply(models.Model):
                 .search(
                     [
                         ("commercial_partner_id", "=", customer.id),
-                        ("move_type", "=", "out_invoice"),
-                        ("state", "=", "posted"),
-                        ("payment_state", "in", ("not_paid", "partial")),
+                        *self.env["account.move"]._get_collection_open_domain(),
                     ],
                     order="invoice_date_due, id",
                 )
@@ -142,9 +140,7 @@ class CollectionReply(models.Model):
         self.activity_ids.action_feedback(feedback=feedback)
 
     def _get_open_invoices(self):
-        return self.invoice_ids.filtered(
-            lambda move: move.state == "posted" and move.payment_state in ("not_paid", "partial")
-        )
+        return self.invoice_ids.filtered(lambda move: move._is_collection_open())
 
     def action_record_promise(self):
         """The promise form, filled from the reply."""

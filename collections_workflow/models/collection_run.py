@@ -503,20 +503,12 @@ class CollectionRun(models.AbstractModel):
         }
         speaking = records.filtered(lambda record: record not in merged)
         outcome = defaultdict(lambda: {"sent": [], "problems": [], "outbox": []})
-        channel = self.env["collection.channel"]
+        Channel = self.env["collection.channel"]
         company = level.company_id
-        attach = level.attach_pdf
-        if speaking and level.use_email:
-            channel._queue_emails(level.email_template_id, speaking, outcome, company, attach)
-        if speaking and level.use_statement:
-            channel._queue_emails(level.statement_template_id, speaking, outcome, company, attach)
-        if speaking and level.use_sms:
-            channel._queue_sms(level.sms_template_id, speaking, outcome, company)
+        if speaking:
+            for channel in level._get_channels():
+                getattr(Channel, f"_deliver_{channel.code}")(level, speaking, outcome, company)
         automatic_whatsapp = company.collection_whatsapp_mode == "automatic"
-        if speaking and level.use_whatsapp and automatic_whatsapp:
-            channel._send_whatsapp(level, speaking, outcome, company)
-        if speaking and level.use_letter:
-            channel._keep_letters(level.letter_template_id, speaking, outcome, company)
         # assisted WhatsApp: the advisor sends it, from a task
         assisted = speaking if level.use_whatsapp and not automatic_whatsapp else records.browse()
         self.env["collection.task"]._schedule_tasks(

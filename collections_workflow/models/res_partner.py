@@ -7,7 +7,6 @@ from odoo.exceptions import AccessError
 from odoo.fields import Domain
 
 from ..tools import contact_links, contact_window
-from .account_move import CLOSED_PAYMENT_STATES
 
 
 class ResPartner(models.Model):
@@ -125,9 +124,7 @@ class ResPartner(models.Model):
         return [
             ("commercial_partner_id", "in", self.commercial_partner_id.ids),
             ("company_id", "=", self.env.company.id),
-            ("move_type", "=", "out_invoice"),
-            ("state", "=", "posted"),
-            ("payment_state", "not in", CLOSED_PAYMENT_STATES),
+            *self.env["account.move"]._get_collection_open_domain(),
         ]
 
     def _get_collection_billing_contacts(self):

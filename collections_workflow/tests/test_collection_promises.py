@@ -125,6 +125,18 @@ class TestCollectionPromises(CollectionRunCase):
         # a cancelled promise counts neither as kept nor as broken
         self.assertEqual(self.customer_bruno.collection_promise_kept_ratio, 0.0)
 
+    def test_blocked_invoice_is_open_everywhere(self):
+        """A blocked payment is still owed: reminded, and promised like any open invoice."""
+        invoice = self._invoice(self.customer_bruno)
+        invoice.action_toggle_block_payment()
+        self.assertEqual(invoice.payment_state, "blocked")
+        self.assertEqual(invoice.collection_status, "active")
+        self.assertTrue(self._run_days(DUE + timedelta(days=3), DUE + timedelta(days=3)))
+        self.assertIn(invoice, self.customer_bruno.collection_open_invoice_ids)
+        promise = self._promise(invoice, 1000.0, DUE + timedelta(days=10))
+        self.assertEqual(promise.invoice_ids, invoice)
+        self.assertEqual(invoice.collection_status, "promised")
+
     def test_promise_is_checked(self):
         invoice = self._invoice(self.customer_bruno)
         other = self._invoice(self.customer_carla)

@@ -6,3 +6,4 @@ from . import portfolio_file
 from . import identification
 from . import reply_intent
 from . import pilot
+from . import channels

@@ -1,0 +1,75 @@
+# Copyright 2026 collections_workflow contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The channels a level reaches a customer through: the one place that lists them.
+
+The level's fields, the run's delivery, the contact rules, the events' flags, the KPIs and
+the snapshots all read this registry: adding a channel is one entry here, its fields
+(``flag`` and ``template`` on the level; ``sent_<message>`` on the event, the KPI report
+and the snapshot; a cap on the company where it is capped) and its delivery method
+``collection.channel._deliver_<code>``.
+"""
+
+from typing import NamedTuple
+
+
+class Channel(NamedTuple):
+    code: str
+    #: the level's boolean field that turns the channel on, and its template field
+    flag: str
+    template: str
+    #: the kind of message it sends, counted by the contact rules, events and KPIs
+    message: str
+    #: the company field capping its messages in any 7 days (None: only the total cap)
+    cap_field: str | None
+    #: whether it reaches the customer at once, and so waits for its contact hours
+    live: bool
+    #: how it is delivered: Odoo's mail queue, Odoo's SMS queue, the addon's outbox after
+    #: the run's commit, or the record's chatter
+    delivery: str
+
+
+CHANNELS = (
+    Channel(
+        "email", "use_email", "email_template_id", "email", "collection_cap_email", True, "mail"
+    ),
+    Channel(
+        "statement",
+        "use_statement",
+        "statement_template_id",
+        "email",
+        "collection_cap_email",
+        True,
+        "mail",
+    ),
+    Channel("sms", "use_sms", "sms_template_id", "sms", "collection_cap_sms", True, "sms"),
+    Channel(
+        "whatsapp",
+        "use_whatsapp",
+        "whatsapp_template_id",
+        "whatsapp",
+        "collection_cap_whatsapp",
+        True,
+        "outbox",
+    ),
+    Channel("letter", "use_letter", "letter_template_id", "letter", None, False, "outbox"),
+)
+
+#: the kinds of message, in the order reports show them; each has its event flag
+MESSAGES = tuple(dict.fromkeys(channel.message for channel in CHANNELS))
+
+
+def sent_field(message):
+    """The event's flag for a message of that kind (``sent_email``...)."""
+    return f"sent_{message}"
+
+
+def cap_fields():
+    """``{message: company cap field or None}``."""
+    caps = {}
+    for channel in CHANNELS:
+        caps.setdefault(channel.message, channel.cap_field)
+    return caps
+
+
+def live_messages():
+    return {channel.message for channel in CHANNELS if channel.live}
