@@ -42,6 +42,12 @@ if odoo_importable; then
     read -r op of os <"$logs/odoo-counts"
     passed=$((passed + op)); failed=$((failed + of)); skipped=$((skipped + os))
   fi
+  step "end-to-end check (a real server, its cron thread, real PDFs)"
+  if scripts/e2e.sh; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1)); fail "end-to-end check"
+  fi
 else
   echo
   echo "Odoo suite skipped: Odoo 19.0 is not importable by python3 here (install it from source: $ODOO_DOCS)."
