@@ -43,7 +43,7 @@ if odoo_importable; then
     passed=$((passed + op)); failed=$((failed + of)); skipped=$((skipped + os))
   fi
   step "end-to-end check (a real server, its cron thread, real PDFs)"
-  if scripts/e2e.sh; then
+  if bash scripts/e2e.sh; then
     passed=$((passed + 1))
   else
     failed=$((failed + 1)); fail "end-to-end check"

@@ -237,16 +237,7 @@ class CollectionRun(models.AbstractModel):
                         self._prepare_event_vals(move, level, today, state="failed", note=note)
                         for move, level in pairs
                     ]
-                    + [
-                        self._prepare_event_vals(
-                            move,
-                            level,
-                            today,
-                            state="skipped",
-                            note=self.env._("A later level was already due."),
-                        )
-                        for move, level in skipped
-                    ]
+                    + self._prepare_skipped_vals(skipped, today)
                 )
                 self.env["collection.task"]._schedule_failure_tasks(
                     events.filtered(lambda event: event.state == "failed"), note
@@ -355,16 +346,7 @@ class CollectionRun(models.AbstractModel):
         deferred = policy._get_deferrals(actions, speakers, today, now)
         # messages to a customer link each of its open invoices, not only the due ones
         self._ensure_access_tokens(moves | moves.commercial_partner_id.collection_open_invoice_ids)
-        event_vals = [
-            self._prepare_event_vals(
-                move,
-                level,
-                today,
-                state="skipped",
-                note=self.env._("A later level was already due."),
-            )
-            for move, level in skipped
-        ]
+        event_vals = self._prepare_skipped_vals(skipped, today)
         waiting = {key: actions.pop(key) for key in deferred}
         for key, (moment, reason) in deferred.items():
             event_vals += [
@@ -465,6 +447,15 @@ class CollectionRun(models.AbstractModel):
             )
         )
         missing.invalidate_recordset(["access_token"])
+
+    @api.model
+    def _prepare_skipped_vals(self, skipped, today):
+        """The events of the (invoice, level) pairs passed over: a later level was due."""
+        note = self.env._("A later level was already due.")
+        return [
+            self._prepare_event_vals(move, level, today, state="skipped", note=note)
+            for move, level in skipped
+        ]
 
     @api.model
     def _prepare_event_vals(self, move, level, today, state="done", note=False):
