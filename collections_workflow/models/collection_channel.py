@@ -283,6 +283,11 @@ class CollectionChannel(models.AbstractModel):
         calls the API after the run's commit (see ``_post_whatsapp_event``).
         """
         records = self._filter_opted_out(records, "whatsapp", outcome)
+        url, problem = self._get_whatsapp_endpoint(company)
+        if not url:
+            for record in records:
+                outcome[record]["problems"].append(problem)
+            return
         for record in records.with_company(company):
             _payload, problem = self._prepare_whatsapp_payload(level, record, company)
             if problem:
@@ -314,9 +319,6 @@ class CollectionChannel(models.AbstractModel):
     @api.model
     def _prepare_whatsapp_payload(self, level, record, company):
         """``(payload, None)`` for the level's template message, or ``(None, why not)``."""
-        url, token = self._get_whatsapp_endpoint(company)
-        if not url:
-            return None, token
         customer = record.commercial_partner_id
         number = customer._phone_format(fname="phone")
         if not number:
@@ -370,11 +372,13 @@ class CollectionChannel(models.AbstractModel):
         the message, so that WhatsApp's status callbacks name it.
         """
         company = event.company_id
+        url, token = self._get_whatsapp_endpoint(company)
+        if not url:
+            return None, token, False
         record = record.with_company(company)
         payload, problem = self._prepare_whatsapp_payload(event.level_id, record, company)
         if problem:
             return None, problem, False
-        url, token = self._get_whatsapp_endpoint(company)
         payload["biz_opaque_callback_data"] = f"collection.event:{event.id}"
         try:
             response = requests.post(

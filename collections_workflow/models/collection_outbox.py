@@ -90,7 +90,7 @@ class CollectionOutbox(models.Model):
         )
 
     @api.model
-    def _deliver(self, commit=False, limit=None):
+    def _deliver(self, commit=False):
         """Deliver the pending items, one at a time; return those handled.
 
         With ``commit`` (the scheduled job) each item is committed on its own, and an item
@@ -110,14 +110,12 @@ class CollectionOutbox(models.Model):
                 break
             if commit:
                 self.env["ir.cron"]._commit_progress(remaining=self.search_count(domain))
+            # the items another worker locked are its own: not searched again either
+            handled |= items
             for item in items.try_lock_for_update() if commit else items:
                 item._deliver_one(commit)
-                handled |= item
                 if commit and self.env["ir.cron"]._commit_progress(1) <= 0:
                     return handled
-            handled |= items
-            if limit and len(handled) >= limit:
-                break
         return handled
 
     @api.model

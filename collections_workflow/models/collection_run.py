@@ -212,8 +212,7 @@ class CollectionRun(models.AbstractModel):
 
     @api.model
     def _describe_error(self, error):
-        message = getattr(error, "args", None) and error.args[0] or repr(error)
-        return f"{type(error).__name__}: {message}"
+        return f"{type(error).__name__}: {error}"
 
     @api.model
     def _fail_customer(self, moves, today, reason):
