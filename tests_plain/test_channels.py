@@ -22,3 +22,23 @@ def test_messages_counted_and_capped(channels):
     }
     # a letter goes by post: it does not wait for the customer's contact hours
     assert channels.live_messages() == {"email", "sms", "whatsapp"}
+
+
+def test_deliveries_add_up_record_by_record(channels):
+    Delivery = channels.Delivery
+    email = {"acme": Delivery(sent=["email"], outbox=[("attachment", "mail-1")])}
+    sms = {
+        "acme": Delivery(problems=["SMS not sent to -: no number"], sms="sms-1"),
+        "globex": Delivery(sent=["sms"], sms="sms-2"),
+    }
+    total = channels.merge(email, {}, sms)
+    assert total["acme"] == Delivery(
+        sent=["email"],
+        problems=["SMS not sent to -: no number"],
+        outbox=[("attachment", "mail-1")],
+        sms="sms-1",
+    )
+    assert total["globex"].sent == ["sms"]
+    # nothing handed in is changed: each step's result stays its own
+    assert email["acme"].problems == []
+    assert channels.merge() == {}

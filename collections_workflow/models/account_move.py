@@ -120,8 +120,9 @@ class AccountMove(models.Model):
     )
     collection_deferred_until = fields.Datetime(
         string="Collection Step Deferred Until",
+        compute="_compute_collection_deferred_until",
+        store=True,
         copy=False,
-        readonly=True,
         index="btree_not_null",
         help="The next step waits until then: the customer's contact hours, or its weekly "
         "contact limits.",
@@ -283,6 +284,19 @@ class AccountMove(models.Model):
             move.collection_last_level_id = events[-1:].level_id
             move.collection_last_date = max(events.mapped("date"), default=False)
 
+    @api.depends("collection_event_ids.state", "collection_event_ids.scheduled_at")
+    def _compute_collection_deferred_until(self):
+        # derived from the deferred events: they alone say what waits, and until when
+        for move in self:
+            move.collection_deferred_until = min(
+                (
+                    event.scheduled_at
+                    for event in move.collection_event_ids
+                    if event.state == "deferred" and event.scheduled_at
+                ),
+                default=False,
+            )
+
     @api.depends(
         "collection_status",
         "collection_strategy_id.level_ids.day_offset",
@@ -339,11 +353,7 @@ class AccountMove(models.Model):
         """
         moves = self.sudo()
         Run = self.env["collection.run"]
-        Event = self.env["collection.event"].sudo()
-        deferred = Event.search(
-            [("invoice_id", "in", moves.ids), ("state", "=", "deferred")]
-        ).grouped("invoice_id")
-        skipped_vals, stale, by_delay, bodies = [], Event, defaultdict(list), {}
+        skipped_vals, by_delay, bodies = [], defaultdict(list), {}
         for move in moves:
             upcoming = move._get_collection_levels_after(move.collection_last_level_id)
             if level and level not in upcoming:
@@ -368,9 +378,6 @@ class AccountMove(models.Model):
             passed = upcoming.filtered(
                 lambda other, target=target: other.day_offset < target.day_offset
             )
-            stale |= deferred.get(move, Event).filtered(
-                lambda event, passed=passed: event.level_id in passed
-            )
             skipped_vals += [
                 Run._prepare_event_vals(
                     move,
@@ -394,15 +401,14 @@ class AccountMove(models.Model):
                 if note:
                     bodies[move.id] = f"{bodies[move.id]} {note}"
             by_delay[delay].append(move.id)
-        stale.unlink()
-        Event.create(skipped_vals)
+        # the skipped events replace the deferred steps of the levels passed over
+        self.env["collection.event"]._record(skipped_vals)
         for delay, ids in by_delay.items():
             moves.browse(ids).write(
                 {
                     "collection_delay_days": delay,
                     "collection_hold_since": False,
                     "collection_paused_until": False,
-                    "collection_deferred_until": False,
                 }
             )
         moves.browse(list(bodies))._message_log_batch(bodies=bodies)

@@ -9,6 +9,8 @@ from odoo import api, fields, models
 from odoo.fields import Command
 from odoo.tools import email_normalize, formataddr
 
+from ..tools.channels import Delivery, merge
+
 WHATSAPP_API_URL = "https://graph.facebook.com/v19.0"
 WHATSAPP_TIMEOUT = 10
 # an email waiting for its PDF leaves without it after that long, were the outbox to stop
@@ -19,8 +21,8 @@ class CollectionChannel(models.AbstractModel):
     """The channels through which a level reaches a customer: email, SMS, letter.
 
     Each method sends one level's message to a batch of records (customers or invoices) at
-    once and reports, per record, in ``outcome``: the channels that reached the customer
-    (``outcome[record]["sent"]``) and why a channel did not (``outcome[record]["problems"]``).
+    once and returns, per record, a ``Delivery`` (tools/channels.py): the channels that
+    reached the customer and why a channel did not.
     """
 
     _name = "collection.channel"
@@ -30,65 +32,75 @@ class CollectionChannel(models.AbstractModel):
     # one delivery method per channel of tools/channels.py: what a level's channel does for
     # its records of a batch (the run calls them in the registry's order)
     @api.model
-    def _deliver_email(self, level, records, outcome, company):
-        self._queue_emails(level.email_template_id, records, outcome, company, level.attach_pdf)
+    def _deliver_email(self, level, records, company):
+        return self._queue_emails(level.email_template_id, records, company, level.attach_pdf)
 
     @api.model
-    def _deliver_statement(self, level, records, outcome, company):
-        self._queue_emails(level.statement_template_id, records, outcome, company, level.attach_pdf)
+    def _deliver_statement(self, level, records, company):
+        return self._queue_emails(level.statement_template_id, records, company, level.attach_pdf)
 
     @api.model
-    def _deliver_sms(self, level, records, outcome, company):
-        self._queue_sms(level.sms_template_id, records, outcome, company)
+    def _deliver_sms(self, level, records, company):
+        return self._queue_sms(level.sms_template_id, records, company)
 
     @api.model
-    def _deliver_whatsapp(self, level, records, outcome, company):
+    def _deliver_whatsapp(self, level, records, company):
         # assisted mode: the advisor sends it, from a task (see collection.task)
-        if company.collection_whatsapp_mode == "automatic":
-            self._send_whatsapp(level, records, outcome, company)
+        if company.collection_whatsapp_mode != "automatic":
+            return {}
+        return self._send_whatsapp(level, records, company)
 
     @api.model
-    def _deliver_letter(self, level, records, outcome, company):
-        self._keep_letters(level.letter_template_id, records, outcome, company)
+    def _deliver_letter(self, level, records, company):
+        return self._keep_letters(level.letter_template_id, records, company)
 
     @api.model
-    def _filter_opted_out(self, records, channel, outcome):
-        """The records whose customer accepts ``channel``; the others noted in ``outcome``."""
+    def _split_opted_out(self, records, channel):
+        """``(accepting, {record: Delivery})``: the records whose customer accepts
+        ``channel``, and the others with why they get nothing."""
         fname = f"collection_optout_{channel}"
         opted_out = records.filtered(lambda record: record.commercial_partner_id[fname])
         label = records.commercial_partner_id._fields[fname].get_description(self.env)["string"]
-        for record in opted_out:
-            outcome[record]["problems"].append(
-                self.env._(
-                    "Not sent: %(customer)s opted out (%(option)s).",
-                    customer=record.commercial_partner_id.display_name,
-                    option=label,
-                )
+        refused = {
+            record: Delivery(
+                problems=[
+                    self.env._(
+                        "Not sent: %(customer)s opted out (%(option)s).",
+                        customer=record.commercial_partner_id.display_name,
+                        option=label,
+                    )
+                ]
             )
-        return records - opted_out
+            for record in opted_out
+        }
+        return records - opted_out, refused
 
     # ------------------------------------------------------------------ email
     @api.model
-    def _queue_emails(self, template, records, outcome, company, attach=False):
+    def _queue_emails(self, template, records, company, attach=False):
         """Render ``template`` for ``records`` of ``company`` and queue one email each.
 
         Emails go to the customer's billing contacts only, in the customer's language
         (else the company's), with a reply-to that reaches the advisor and the record's
         chatter. Each email is also its record's chatter trace.
         """
-        records = self._filter_opted_out(records, "email", outcome)
+        records, refused = self._split_opted_out(records, "email")
         recipients = self._get_email_recipients(records)
         reachable = records.filtered(lambda record: recipients[record])
-        for record in records - reachable:
-            outcome[record]["problems"].append(
-                self.env._(
-                    "Email not sent: no billing contact of %(customer)s has a usable email "
-                    "address.",
-                    customer=record.commercial_partner_id.display_name,
-                )
+        unreachable = {
+            record: Delivery(
+                problems=[
+                    self.env._(
+                        "Email not sent: no billing contact of %(customer)s has a usable email "
+                        "address.",
+                        customer=record.commercial_partner_id.display_name,
+                    )
+                ]
             )
+            for record in records - reachable
+        }
         if not reachable:
-            return
+            return merge(refused, unreachable)
         # a customer without a language reads the company's; advisors are per company
         values = (
             template.with_company(company)
@@ -127,10 +139,11 @@ class CollectionChannel(models.AbstractModel):
                 ]
             )
         )
-        for record, mail in zip(reachable, mails, strict=True):
-            outcome[record]["sent"].append("email")
-            if attach:
-                outcome[record]["outbox"].append(("attachment", mail))
+        queued = {
+            record: Delivery(sent=["email"], outbox=[("attachment", mail)] if attach else [])
+            for record, mail in zip(reachable, mails, strict=True)
+        }
+        return merge(refused, unreachable, queued)
 
     @api.model
     def _get_pdf_attachments(self, records, company):
@@ -244,57 +257,58 @@ class CollectionChannel(models.AbstractModel):
 
     # ------------------------------------------------------------------ SMS
     @api.model
-    def _queue_sms(self, template, records, outcome, company):
+    def _queue_sms(self, template, records, company):
         """Queue one SMS per record through Odoo's SMS queue; report numbers it refused.
 
         Odoo's SMS composer normalises each number with ``phonenumbers`` and cancels, with
         a reason, the SMS it cannot send (no number, a malformed one, a blacklisted one, the
         same number twice): those reasons go on the event instead of being dropped.
         """
-        records = self._filter_opted_out(records, "sms", outcome)
+        records, refused = self._split_opted_out(records, "sms")
         if not records:
-            return
+            return refused
         sms_all = records.with_company(company)._message_sms_schedule_mass(template=template)
         reasons = dict(self.env["sms.sms"]._fields["failure_type"]._description_selection(self.env))
         by_res_id = defaultdict(list)
         for sms in sms_all:
             by_res_id[sms.mail_message_id.res_id].append(sms)
+        queued = {}
         for record in records:
             for sms in by_res_id.get(record.id, []):
-                outcome[record]["sms"] = sms
                 if sms.state in ("outgoing", "pending", "sent"):
-                    outcome[record]["sent"].append("sms")
+                    delivery = Delivery(sent=["sms"], sms=sms)
                 else:
-                    outcome[record]["problems"].append(
-                        self.env._(
-                            "SMS not sent to %(number)s: %(reason)s",
-                            number=sms.number or "-",
-                            reason=reasons.get(sms.failure_type, sms.failure_type or "-"),
-                        )
+                    problem = self.env._(
+                        "SMS not sent to %(number)s: %(reason)s",
+                        number=sms.number or "-",
+                        reason=reasons.get(sms.failure_type, sms.failure_type or "-"),
                     )
+                    delivery = Delivery(problems=[problem], sms=sms)
+                queued[record] = queued[record] + delivery if record in queued else delivery
+        return merge(refused, queued)
 
     # ------------------------------------------------------------------ WhatsApp
     @api.model
-    def _send_whatsapp(self, level, records, outcome, company):
+    def _send_whatsapp(self, level, records, company):
         """Automatic mode: one message per record through the WhatsApp Business Cloud API.
 
         The run only checks that the message can go (opt-out, settings, number, the
         level's template in the customer's language) and hands it to the outbox, which
         calls the API after the run's commit (see ``_post_whatsapp_event``).
         """
-        records = self._filter_opted_out(records, "whatsapp", outcome)
+        records, refused = self._split_opted_out(records, "whatsapp")
         url, problem = self._get_whatsapp_endpoint(company)
         if not url:
-            for record in records:
-                outcome[record]["problems"].append(problem)
-            return
+            return merge(refused, {record: Delivery(problems=[problem]) for record in records})
+        ready = {}
         for record in records.with_company(company):
             _payload, problem = self._prepare_whatsapp_payload(level, record, company)
-            if problem:
-                outcome[record]["problems"].append(problem)
-                continue
-            outcome[record]["sent"].append("whatsapp")
-            outcome[record]["outbox"].append(("whatsapp", False))
+            ready[record] = (
+                Delivery(problems=[problem])
+                if problem
+                else Delivery(sent=["whatsapp"], outbox=[("whatsapp", False)])
+            )
+        return merge(refused, ready)
 
     @api.model
     def _get_whatsapp_endpoint(self, company):
@@ -413,7 +427,7 @@ class CollectionChannel(models.AbstractModel):
 
     # ------------------------------------------------------------------ letter
     @api.model
-    def _keep_letters(self, template, records, outcome, company):
+    def _keep_letters(self, template, records, company):
         """Keep each letter on its record's chatter, to print and post."""
         bodies = (
             template.with_company(company)
@@ -421,6 +435,4 @@ class CollectionChannel(models.AbstractModel):
             ._render_field("body_html", records.ids, compute_lang=True)
         )
         records._message_log_batch(bodies=bodies)
-        for record in records:
-            outcome[record]["sent"].append("letter")
-            outcome[record]["letter"] = bodies[record.id]
+        return {record: Delivery(sent=["letter"], letter=bodies[record.id]) for record in records}

@@ -169,19 +169,3 @@ class CollectionContactPolicy(models.AbstractModel):
             if speaker != level and (record, speaker) in deferred:
                 deferred[record, level] = deferred[record, speaker]
         return deferred
-
-    @api.model
-    def _record_deferrals(self, deferred, waiting, acted):
-        """Keep on each invoice until when its step waits; clear it once taken.
-
-        :param waiting: the invoices of each deferred (record, level);
-        :param acted: the invoices acted on.
-        """
-        by_moment = defaultdict(lambda: self.env["account.move"])
-        for key, (moment, _reason) in deferred.items():
-            by_moment[moment.replace(tzinfo=None)] |= waiting[key]
-        taken = acted.filtered("collection_deferred_until")
-        for moment, invoices in by_moment.items():
-            invoices.sudo().write({"collection_deferred_until": moment})
-        if taken:
-            taken.sudo().write({"collection_deferred_until": False})

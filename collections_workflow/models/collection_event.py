@@ -95,6 +95,37 @@ class CollectionEvent(models.Model):
                 else False
             )
 
+    @api.model
+    def _record(self, vals_list):
+        """The one writer of the run's events: create them from ``vals_list``.
+
+        Each new event replaces the deferred event of its (invoice, level), if any: a
+        step that waited is taken, passed over, failed or deferred again; unless deferred
+        again, its note keeps the wait. Events are the run's own record, which
+        no user writes: created as superuser. Returns the events created.
+        """
+        Event = self.sudo()
+        keys = {(vals["invoice_id"], vals["level_id"]) for vals in vals_list}
+        pending = Event.search(
+            [("invoice_id", "in", list({key[0] for key in keys})), ("state", "=", "deferred")]
+        ).filtered(lambda event: (event.invoice_id.id, event.level_id.id) in keys)
+        waited = {(event.invoice_id.id, event.level_id.id): event for event in pending}
+        records = []
+        for vals in vals_list:
+            earlier = waited.get((vals["invoice_id"], vals["level_id"]))
+            if earlier and vals["state"] != "deferred":
+                waited_note = self.env._(
+                    "Waited until %(moment)s (UTC). %(reason)s",
+                    moment=earlier.scheduled_at,
+                    reason=earlier.note,
+                )
+                note = "\n".join(filter(None, [waited_note, vals.get("note")]))
+                records.append(dict(vals, note=note))
+            else:
+                records.append(vals)
+        pending.unlink()
+        return Event.create(records)
+
     def _add_note(self, note):
         for event in self:
             event.note = "\n".join(filter(None, [event.note, note]))

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 from collections import defaultdict
+from typing import NamedTuple
 from uuid import uuid4
 
 import pytz
@@ -12,11 +13,24 @@ from odoo.exceptions import AccessError
 from odoo.fields import Command, Domain
 from odoo.tools import SQL
 
+from ..tools.channels import Delivery, merge
+
 _logger = logging.getLogger(__name__)
 
 BATCH_CUSTOMERS = 200
 # the advisory lock that one run at a time holds while it ends the holds that are over
 RESUME_LOCK_KEY = 20260412
+
+
+class Step(NamedTuple):
+    """What a level did for one record (a customer or an invoice) of the run."""
+
+    #: no message of a level that writes to the customer went out
+    failed: bool
+    #: the note for the record's events: problems met, charges, merged messages
+    note: str | bool
+    #: what its messages did (None: its message went with another level's)
+    delivery: Delivery | None
 
 
 class CollectionRun(models.AbstractModel):
@@ -226,12 +240,7 @@ class CollectionRun(models.AbstractModel):
                 pairs = [
                     (move, level) for (_record, level), invs in actions.items() for move in invs
                 ]
-                Event = self.env["collection.event"].sudo()
-                keys = {(move.id, level.id) for move, level in pairs + skipped}
-                Event.search(
-                    [("invoice_id", "in", moves.ids), ("state", "=", "deferred")]
-                ).filtered(lambda e: (e.invoice_id.id, e.level_id.id) in keys).unlink()
-                events = Event.create(
+                events = self.env["collection.event"]._record(
                     [
                         self._prepare_event_vals(move, level, today, state="failed", note=note)
                         for move, level in pairs
@@ -327,78 +336,90 @@ class CollectionRun(models.AbstractModel):
 
         ``now`` (naive UTC, default: now) is the moment the contact rules are read at;
         ``forced``: act on the next level even before its day (see ``_send_now``).
+        The phases, each returning what the next one needs: select, plan, contact rules,
+        deliver, record.
         """
         now = pytz.utc.localize(now or fields.Datetime.now())
-        # payments may have landed since the invoices were selected: read them afresh
+        moves = self._select_actionable(moves, today, forced)
+        actions, skipped = self._plan(moves, today, forced=forced)
+        speakers = self._get_speakers(actions)
+        deferred = self.env["collection.contact.policy"]._get_deferrals(
+            actions, speakers, today, now
+        )
+        # messages to a customer link each of its open invoices, not only the due ones
+        self._ensure_access_tokens(moves | moves.commercial_partner_id.collection_open_invoice_ids)
+        event_vals = self._prepare_skipped_vals(skipped, today) + self._prepare_deferred_vals(
+            deferred, actions, today
+        )
+        traces = defaultdict(list)
+        for level, invoices_by_record in self._group_by_level(actions, deferred).items():
+            steps, lines = self._act(level, invoices_by_record, today, speakers)
+            event_vals += self._prepare_step_vals(level, invoices_by_record, steps, today)
+            for target, line in lines:
+                traces[target].append(line)
+        self._write_traces(traces)
+        events = self.env["collection.event"]._record(event_vals)
+        self._queue_letters(events.filtered("letter_html"))
+        return events.sudo(False)
+
+    @api.model
+    def _select_actionable(self, moves, today, forced=False):
+        """The invoices of ``moves`` still to act on: payments, promises or disputes may
+        have landed since they were selected, so they are read afresh."""
         moves.invalidate_recordset()
-        moves = moves.filtered(
+        return moves.filtered(
             lambda move: move._get_collection_status() == "active"
             and move.collection_next_date
             and (forced or move.collection_next_date <= today)
         )
-        actions, skipped = self._plan(moves, today, forced=forced)
-        # steps deferred by an earlier run, taken (or passed over, or deferred) now
-        Event = self.env["collection.event"].sudo()
-        pending = Event.search([("invoice_id", "in", moves.ids), ("state", "=", "deferred")])
-        speakers = self._get_speakers(actions)
-        policy = self.env["collection.contact.policy"]
-        deferred = policy._get_deferrals(actions, speakers, today, now)
-        # messages to a customer link each of its open invoices, not only the due ones
-        self._ensure_access_tokens(moves | moves.commercial_partner_id.collection_open_invoice_ids)
-        event_vals = self._prepare_skipped_vals(skipped, today)
-        waiting = {key: actions.pop(key) for key in deferred}
-        for key, (moment, reason) in deferred.items():
-            event_vals += [
-                dict(
-                    self._prepare_event_vals(move, key[1], today, state="deferred", note=reason),
-                    scheduled_at=moment.replace(tzinfo=None),
-                )
-                for move in waiting[key]
-            ]
+
+    @api.model
+    def _group_by_level(self, actions, deferred):
+        """``{level: {record: invoices}}`` of the actions that do not wait."""
         by_level = defaultdict(dict)
         for (record, level), invoices in actions.items():
-            by_level[level][record] = invoices
-        traces = defaultdict(list)
-        for level, invoices_by_record in by_level.items():
-            notes, failed, sent = self._act(level, invoices_by_record, today, traces, speakers)
-            for record, invoices in invoices_by_record.items():
-                for index, move in enumerate(invoices):
-                    vals = self._prepare_event_vals(
-                        move,
-                        level,
-                        today,
-                        state="failed" if record in failed else "done",
-                        note=notes.get(record),
-                    )
-                    if index == 0 and record in sent:
-                        # the event of the record's first invoice stands for its messages
-                        vals.update({f"sent_{channel}": True for channel in sent[record]["sent"]})
-                        vals["letter_html"] = sent[record].get("letter", False)
-                        vals["sms_id"] = sent[record].get("sms", self.env["sms.sms"]).id
-                        vals["outbox_ids"] = [
-                            Command.create({"kind": kind, "mail_id": mail.id if mail else False})
-                            for kind, mail in sent[record]["outbox"]
-                        ]
-                    event_vals.append(vals)
-        self._write_traces(traces)
-        policy._record_deferrals(deferred, waiting, self._concat(actions.values()))
-        # a step deferred before is recorded afresh, its wait kept in the new note
-        waited = {(event.invoice_id.id, event.level_id.id): event for event in pending}
-        for vals in event_vals:
-            earlier = waited.get((vals["invoice_id"], vals["level_id"]))
-            if earlier and vals["state"] != "deferred":
-                waited_note = self.env._(
-                    "Waited until %(moment)s (UTC). %(reason)s",
-                    moment=earlier.scheduled_at,
-                    reason=earlier.note,
+            if (record, level) not in deferred:
+                by_level[level][record] = invoices
+        return by_level
+
+    @api.model
+    def _prepare_deferred_vals(self, deferred, actions, today):
+        """The events of the steps that wait for the contact rules, until when and why."""
+        return [
+            dict(
+                self._prepare_event_vals(move, key[1], today, state="deferred", note=reason),
+                scheduled_at=moment.replace(tzinfo=None),
+            )
+            for key, (moment, reason) in deferred.items()
+            for move in actions[key]
+        ]
+
+    @api.model
+    def _prepare_step_vals(self, level, invoices_by_record, steps, today):
+        """The events of what ``level`` did (``steps``, from ``_act``) for its records."""
+        vals_list = []
+        for record, invoices in invoices_by_record.items():
+            step = steps[record]
+            for index, move in enumerate(invoices):
+                vals = self._prepare_event_vals(
+                    move,
+                    level,
+                    today,
+                    state="failed" if step.failed else "done",
+                    note=step.note,
                 )
-                vals["note"] = "\n".join(filter(None, [waited_note, vals["note"]]))
-        keys = {(vals["invoice_id"], vals["level_id"]) for vals in event_vals}
-        pending.filtered(lambda event: (event.invoice_id.id, event.level_id.id) in keys).unlink()
-        # events are the run's own record, which no user creates: written as superuser
-        events = Event.create(event_vals)
-        self._queue_letters(events.filtered("letter_html"))
-        return events.sudo(False)
+                if index == 0 and step.delivery:
+                    # the event of the record's first invoice stands for its messages
+                    delivery = step.delivery
+                    vals.update({f"sent_{channel}": True for channel in delivery.sent})
+                    vals["letter_html"] = delivery.letter or False
+                    vals["sms_id"] = delivery.sms.id if delivery.sms else False
+                    vals["outbox_ids"] = [
+                        Command.create({"kind": kind, "mail_id": mail.id if mail else False})
+                        for kind, mail in delivery.outbox
+                    ]
+                vals_list.append(vals)
+        return vals_list
 
     @api.model
     def _queue_letters(self, events):
@@ -478,13 +499,14 @@ class CollectionRun(models.AbstractModel):
 
     # ------------------------------------------------------------------ actions
     @api.model
-    def _act(self, level, invoices_by_record, today, traces, speakers):
+    def _act(self, level, invoices_by_record, today, speakers):
         """Do what ``level`` says, for all its records of the batch at once.
 
         ``invoices_by_record`` maps each record (a customer or an invoice) to its invoices;
         ``speakers`` gives the level whose messages speak for a customer today (see
-        ``_get_speakers``); ``traces`` collects the lines to log on each customer and
-        invoice. Returns a note per record for its events.
+        ``_get_speakers``). Returns ``(steps, lines)``: a ``Step`` per record (whether it
+        failed, the note for its events, what its messages did), and the chatter lines of
+        what the level did (see ``_trace``).
         """
         records = self._concat(invoices_by_record)
         invoices = self._concat(invoices_by_record.values())
@@ -492,31 +514,32 @@ class CollectionRun(models.AbstractModel):
             record: speakers[record] for record in records if speakers.get(record, level) != level
         }
         speaking = records.filtered(lambda record: record not in merged)
-        outcome = defaultdict(lambda: {"sent": [], "problems": [], "outbox": []})
         Channel = self.env["collection.channel"]
+        Task = self.env["collection.task"]
         company = level.company_id
-        if speaking:
-            for channel in level._get_channels():
-                getattr(Channel, f"_deliver_{channel.code}")(level, speaking, outcome, company)
+        delivered = merge(
+            *(
+                getattr(Channel, f"_deliver_{channel.code}")(level, speaking, company)
+                for channel in (level._get_channels() if speaking else [])
+            )
+        )
         automatic_whatsapp = company.collection_whatsapp_mode == "automatic"
         # assisted WhatsApp: the advisor sends it, from a task
         assisted = speaking if level.use_whatsapp and not automatic_whatsapp else records.browse()
-        self.env["collection.task"]._schedule_tasks(
-            level, invoices_by_record, today, outcome, assisted
+        delivered = merge(
+            delivered, Task._schedule_tasks(level, invoices_by_record, today, assisted)
         )
+        deliveries = {record: delivered.get(record, Delivery()) for record in speaking}
         # a level that writes to the customer failed where no message could go out: the
         # advisor gets a task to reach the customer another way
         failed = {
-            record for record in speaking if level._sends_messages() and not outcome[record]["sent"]
+            record: delivery
+            for record, delivery in deliveries.items()
+            if level._sends_messages() and not delivery.sent
         }
-        self.env["collection.task"]._schedule_fallback_tasks(
-            level, invoices_by_record, today, failed, outcome
+        deliveries = merge(
+            deliveries, Task._schedule_fallback_tasks(level, invoices_by_record, today, failed)
         )
-        notes = {
-            record: "\n".join(outcome[record]["problems"])
-            for record in records
-            if outcome[record]["problems"]
-        }
         if level.server_action_id:
             level.server_action_id.with_context(
                 active_model="account.move",
@@ -525,17 +548,26 @@ class CollectionRun(models.AbstractModel):
             ).run()
         if level.handover:
             invoices.write({"collection_handover_partner_id": level.handover_partner_id.id})
+        charge_notes = {}
         if level.charge_type != "none":
             Charge = self.env["collection.charge"]
             charges = Charge._create_charges(level, invoices, today)
-            for record, note in Charge._get_charge_notes(invoices_by_record, charges).items():
-                notes[record] = "\n".join(filter(None, [notes.get(record), note]))
-        self._trace(level, invoices_by_record, traces, merged, notes, failed)
-        return notes, failed, {record: outcome[record] for record in speaking}
+            charge_notes = Charge._get_charge_notes(invoices_by_record, charges)
+        steps = {}
+        for record in records:
+            delivery = deliveries.get(record)
+            merged_note = merged.get(record) and self.env._(
+                "Sent with the message of level %(level)s.", level=merged[record].name
+            )
+            problems = delivery.problems if delivery else []
+            note = "\n".join(filter(None, [merged_note, *problems, charge_notes.get(record)]))
+            steps[record] = Step(record in failed, note or False, delivery)
+        return steps, self._trace(level, invoices_by_record, steps)
 
     @api.model
-    def _trace(self, level, invoices_by_record, traces, merged, notes, failed):
-        """Note, for the chatter, what ``level`` did that is not there already.
+    def _trace(self, level, invoices_by_record, steps):
+        """What ``level`` did that the chatter does not show already: a list of
+        ``(customer or invoice, (line, invoices))``.
 
         A message or a task on a record is its own trace there; an invoice reminded
         through its customer, a customer reminded invoice by invoice, a server action, a
@@ -545,24 +577,21 @@ class CollectionRun(models.AbstractModel):
         per_customer = level._is_per_customer()
         shows_itself = level._sends_messages() or level.use_call or level.activity_type_id
         silent_actions = level.server_action_id or level.handover
+        lines = []
         for record, record_invoices in invoices_by_record.items():
-            if record in merged:
-                merged_note = self.env._(
-                    "Sent with the message of level %(level)s.", level=merged[record].name
-                )
-                notes[record] = "\n".join(filter(None, [merged_note, notes.get(record)]))
+            step = steps[record]
             line = self.env._(
                 "Collections: level %(level)s (%(channels)s).",
                 level=level.name,
                 channels=channels,
             )
-            if record in failed:
-                line = Markup("%s %s") % (line, notes.get(record, ""))
-            if not per_customer or silent_actions or not shows_itself or record in failed:
-                traces[record_invoices.commercial_partner_id].append((line, record_invoices))
-            if per_customer or silent_actions or not shows_itself or record in failed:
-                for move in record_invoices:
-                    traces[move].append((line, move))
+            if step.failed:
+                line = Markup("%s %s") % (line, step.note or "")
+            if not per_customer or silent_actions or not shows_itself or step.failed:
+                lines.append((record_invoices.commercial_partner_id, (line, record_invoices)))
+            if per_customer or silent_actions or not shows_itself or step.failed:
+                lines += [(move, (line, move)) for move in record_invoices]
+        return lines
 
     @api.model
     def _concat(self, recordsets):

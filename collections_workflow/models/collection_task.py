@@ -8,6 +8,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 
 from ..tools import contact_links
+from ..tools.channels import Delivery
 
 
 class CollectionTask(models.AbstractModel):
@@ -38,18 +39,21 @@ class CollectionTask(models.AbstractModel):
         )
 
     @api.model
-    def _schedule_tasks(self, level, invoices_by_record, today, outcome, assisted):
-        """Create the level's tasks in one batch; report in ``outcome`` those left undone.
+    def _schedule_tasks(self, level, invoices_by_record, today, assisted):
+        """Create the level's tasks in one batch; return ``{record: Delivery}``: the
+        assisted WhatsApp messages handed to the advisor, and the tasks left undone.
 
         ``assisted`` are the records whose WhatsApp message the advisor sends from a task.
         """
         activity_vals = []
+        deliveries = {}
         for record, invoices in invoices_by_record.items():
             tasks = []
+            delivery = Delivery()
             if record in assisted:
                 vals, note = self._prepare_whatsapp_task(record, level, invoices, today)
                 if vals:
-                    outcome[record]["sent"].append("whatsapp")
+                    delivery.sent.append("whatsapp")
                 tasks.append((vals, note))
             if level.use_call:
                 call = self.env.ref("mail.mail_activity_data_call")
@@ -69,23 +73,31 @@ class CollectionTask(models.AbstractModel):
                 if vals:
                     activity_vals.append(vals)
                 if note:
-                    outcome[record]["problems"].append(note)
+                    delivery.problems.append(note)
+            if delivery.sent or delivery.problems:
+                deliveries[record] = delivery
         if activity_vals:
             self.env["mail.activity"].create(activity_vals)
+        return deliveries
 
     @api.model
-    def _schedule_fallback_tasks(self, level, invoices_by_record, today, failed, outcome):
-        """A to-do for the advisor of each customer no message of ``level`` reached."""
+    def _schedule_fallback_tasks(self, level, invoices_by_record, today, failed):
+        """A to-do for the advisor of each customer no message of ``level`` reached.
+
+        ``failed`` maps those records to their ``Delivery`` (its problems go in the task);
+        returns ``{record: Delivery}`` noting the task.
+        """
         todo = self.env.ref("mail.mail_activity_data_todo")
         activity_vals = []
-        for record in failed:
+        noted = {}
+        for record, delivery in failed.items():
             invoices = invoices_by_record[record]
             customer = invoices.commercial_partner_id
             user = self._get_assignee(invoices, "advisor", level)
             if not user:
                 continue
             reasons = Markup("").join(
-                Markup("<li>%s</li>") % problem for problem in outcome[record]["problems"]
+                Markup("<li>%s</li>") % problem for problem in delivery.problems
             )
             activity_vals.append(
                 self._prepare_activity_vals(
@@ -101,11 +113,12 @@ class CollectionTask(models.AbstractModel):
                     Markup("<ul>%s</ul>%s") % (reasons, self._invoice_list_html(invoices)),
                 )
             )
-            outcome[record]["problems"].append(
-                self.env._("The advisor has a task to reach the customer another way.")
+            noted[record] = Delivery(
+                problems=[self.env._("The advisor has a task to reach the customer another way.")]
             )
         if activity_vals:
             self.env["mail.activity"].create(activity_vals)
+        return noted
 
     @api.model
     def _schedule_failure_tasks(self, events, reason):

@@ -14,11 +14,8 @@ class ResConfigSettings(models.TransientModel):
         help="The daily run acts by itself, every hour, in each customer's contact hours. "
         "Off: nothing is sent unless a manager clicks Run Now in Today's Collections.",
     )
-    collection_last_run_id = fields.Many2one(
-        "collection.run.log", string="Last Run", compute="_compute_collection_run", groups=MANAGER
-    )
     collection_last_run_summary = fields.Char(
-        string="Last Run Summary", compute="_compute_collection_run", groups=MANAGER
+        string="Last Run", compute="_compute_collection_run", groups=MANAGER
     )
     collection_last_run_error = fields.Text(
         string="Last Error", compute="_compute_collection_run", groups=MANAGER
@@ -61,8 +58,9 @@ class ResConfigSettings(models.TransientModel):
         errors = self.env["collection.run.log"].sudo().search([("state", "=", "error")], limit=1)
         cron = Run._get_cron()
         for settings in self:
-            settings.collection_last_run_id = log
-            settings.collection_last_run_summary = log._get_summary() if log else False
+            settings.collection_last_run_summary = (
+                log._get_summary() if log else self.env._("No run yet.")
+            )
             settings.collection_last_run_error = errors.error or False
             settings.collection_next_run = cron.nextcall if cron.active else False
 

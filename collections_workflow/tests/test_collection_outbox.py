@@ -301,6 +301,13 @@ class TestAutomaticSwitch(CollectionRunCase):
         )
         settings = Form(self.env["res.config.settings"].with_user(self.user_manager))
         self.assertFalse(settings.collection_auto_run)
+        self.env["collection.run.log"].search([]).unlink()
+        self.assertEqual(
+            Form(self.env["res.config.settings"].with_user(self.user_manager))
+            .collection_last_run_summary,
+            "No run yet.",
+            "a fresh database says so, not an empty line",
+        )
         settings.collection_auto_run = True
         settings.save().execute()
         self.assertTrue(cron.active)

@@ -9,6 +9,7 @@ and the snapshot; a cap on the company where it is capped) and its delivery meth
 ``collection.channel._deliver_<code>``.
 """
 
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 
@@ -73,3 +74,40 @@ def cap_fields():
 
 def live_messages():
     return {channel.message for channel in CHANNELS if channel.live}
+
+
+@dataclass
+class Delivery:
+    """What one level's channels and tasks did for one record (a customer or an invoice).
+
+    Each delivery step returns ``{record: Delivery}``; the run adds them up with
+    ``merge`` and records the result on the record's events.
+    """
+
+    #: the kinds of message that reached the customer (``email``, ``sms``...)
+    sent: list = field(default_factory=list)
+    #: why a channel did not reach it, in the user's words
+    problems: list = field(default_factory=list)
+    #: ``(kind, mail or False)``: what the outbox delivers after the run's commit
+    outbox: list = field(default_factory=list)
+    #: the queued SMS, and the letter kept for printing
+    sms: object = None
+    letter: str | None = None
+
+    def __add__(self, other):
+        return Delivery(
+            sent=self.sent + other.sent,
+            problems=self.problems + other.problems,
+            outbox=self.outbox + other.outbox,
+            sms=other.sms if other.sms is not None else self.sms,
+            letter=other.letter if other.letter is not None else self.letter,
+        )
+
+
+def merge(*deliveries):
+    """Add up ``{record: Delivery}`` mappings, record by record, in order."""
+    total = {}
+    for mapping in deliveries:
+        for record, delivery in mapping.items():
+            total[record] = total[record] + delivery if record in total else delivery
+    return total
