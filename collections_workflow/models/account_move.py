@@ -464,7 +464,6 @@ class AccountMove(models.Model):
     def action_collection_schedule_call(self):
         """Plan a call to the customer about this invoice, for the current user, today."""
         self.ensure_one()
-        self.env["collection.task"]._plan_call_today(
+        return self.env["collection.task"]._plan_call_today(
             self, self.env._("Call about %(invoice)s", invoice=self.name)
         )
-        return True

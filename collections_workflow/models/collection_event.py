@@ -126,6 +126,17 @@ class CollectionEvent(models.Model):
         pending.unlink()
         return Event.create(records)
 
+    def _get_letter_filename(self):
+        """The letter's file name, in the customer's language (as the letter itself)."""
+        self.ensure_one()
+        lang = self.partner_id.lang or self.company_id.partner_id.lang or self.env.lang
+        event = self.with_context(lang=lang)
+        return event.env._(
+            "Letter - %(customer)s - %(level)s",
+            customer=self.partner_id.name,
+            level=event.level_id.name,
+        )
+
     def _add_note(self, note):
         for event in self:
             event.note = "\n".join(filter(None, [event.note, note]))

@@ -35,6 +35,13 @@ class CollectionLevel(models.Model):
         help="All the customer's invoices at this level go into one message, sent from the "
         "customer's record, instead of one message per invoice.",
     )
+    requires_contact = fields.Boolean(
+        string="Requires Earlier Contact",
+        help="The level acts only once the invoice (or its customer, for a level with one "
+        "message per customer) got a message from an earlier level. An invoice never "
+        "contacted starts at the first level that writes to the customer without it, and "
+        "the later levels keep their spacing from that day.",
+    )
     use_email = fields.Boolean(string="Email")
     email_template_id = fields.Many2one(
         "mail.template",

@@ -20,6 +20,24 @@ _logger = logging.getLogger(__name__)
 BATCH_CUSTOMERS = 200
 # the advisory lock that one run at a time holds while it ends the holds that are over
 RESUME_LOCK_KEY = 20260412
+# the go-live day on which a manager chose to catch up (see collection.run.preview)
+CATCH_UP_PARAM = "collections_workflow.catch_up_date"
+# how the automatic run starts, the first time, with the invoices already late
+GO_LIVE_CHOICES = [
+    ("first_level", "Start at the first reminder"),
+    ("catch_up", "Catch up today"),
+]
+
+
+class Plan(NamedTuple):
+    """What the run does today for a batch of invoices (see ``collection.run._plan``)."""
+
+    #: ``{(customer or invoice, level): invoices}``
+    actions: dict
+    #: ``[(invoice, level, note)]``: the levels passed over, and why
+    skipped: list
+    #: ``{invoice: schedule delay}``: the invoices that start over at an earlier level
+    restarts: dict
 
 
 class Step(NamedTuple):
@@ -236,7 +254,8 @@ class CollectionRun(models.AbstractModel):
         try:
             with self.env.cr.savepoint():
                 moves.invalidate_recordset()
-                actions, skipped = self._plan(moves, today)
+                actions, skipped, restarts = self._plan(moves, today)
+                self._write_restarts(restarts)
                 pairs = [
                     (move, level) for (_record, level), invs in actions.items() for move in invs
                 ]
@@ -298,12 +317,18 @@ class CollectionRun(models.AbstractModel):
 
     @api.model
     def _plan(self, moves, today, forced=False):
-        """What to do today: ``(actions, skipped)``.
+        """What to do today: a ``Plan``.
 
         ``actions`` maps (record, level) to invoices, the record being the customer for a
         level that groups invoices and the invoice otherwise; ``skipped`` lists the
-        (invoice, level) pairs passed over because a later level is already due. With
-        ``forced``, an invoice whose next level is not due yet gets it today.
+        (invoice, level, note) passed over; ``restarts`` gives the new schedule delay of
+        the invoices that start over at an earlier level. With ``forced``, an invoice
+        whose next level is not due yet gets it today.
+
+        Escalation never skips contact: a level that requires earlier contact acts only
+        once the invoice (or its customer, for a level per customer) got a message from
+        an earlier level; otherwise the invoice starts at ``_get_first_contact_level``,
+        that level acting today and the later ones keeping their spacing from today.
         """
         # a deferred step is still to take
         done = {
@@ -313,8 +338,12 @@ class CollectionRun(models.AbstractModel):
                 ["invoice_id", "level_id"],
             )
         }
+        # on the go-live day a manager may choose to catch up: the highest level due acts
+        catch_up = self.env.context.get("collection_catch_up") or self._is_catch_up_day(today)
+        contacts = None  # read once, and only when a level asks for it
         actions = defaultdict(lambda: self.env["account.move"])
-        skipped = []
+        skipped, restarts = [], {}
+        later_note = self.env._("A later level was already due.")
         for move in moves:
             upcoming = move._get_collection_levels_after(move.collection_last_level_id)
             due = [level for level in upcoming if move._get_collection_level_date(level) <= today]
@@ -322,13 +351,102 @@ class CollectionRun(models.AbstractModel):
                 due = list(upcoming[:1])
             if not due:
                 continue
-            *passed, level = due
-            skipped += [(move, other) for other in passed if (move.id, other.id) not in done]
+            level = due[-1]
+            if level.requires_contact and not catch_up:
+                if contacts is None:
+                    contacts = self._get_contacts(moves)
+                if not self._was_contacted(move, level, contacts):
+                    first = self._get_first_contact_level(move, due, today)
+                    if first and first != level:
+                        note = self.env._(
+                            "Starts at level %(first)s: level %(level)s needs an earlier "
+                            "message, and the customer got none.",
+                            first=first.name,
+                            level=level.name,
+                        )
+                        skipped += [
+                            (move, other, note)
+                            for other in due
+                            if other.day_offset < first.day_offset
+                            and (move.id, other.id) not in done
+                        ]
+                        late = (today - move.invoice_date_due).days
+                        restarts[move] = max(late - first.day_offset, move.collection_delay_days)
+                        due, level = [], first
+            skipped += [
+                (move, other, later_note) for other in due[:-1] if (move.id, other.id) not in done
+            ]
             if (move.id, level.id) in done:
                 continue  # acted on already, by a run that stopped before recording it
             record = move.commercial_partner_id if level._is_per_customer() else move
             actions[record, level] |= move
-        return actions, skipped
+        return Plan(actions, skipped, restarts)
+
+    @api.model
+    def _is_first_go_live(self):
+        """Whether switching the automatic run on would be the go-live: it is off, and
+        has never acted."""
+        return not self._is_automatic() and not self.env["collection.run.log"].sudo().search_count(
+            [("automatic", "=", True)], limit=1
+        )
+
+    @api.model
+    def _go_live(self, choice, today=None):
+        """Switch the automatic run on; the first time, as ``choice`` says (see
+        ``collection.run.preview.go_live``): ``catch_up`` lets today's run act at each
+        invoice's highest level due, letters and hand-overs included."""
+        if self._is_first_go_live():
+            today = today or fields.Date.context_today(self)
+            self._set_catch_up_day(today if choice == "catch_up" else False)
+        self._set_automatic(True)
+
+    @api.model
+    def _is_catch_up_day(self, today):
+        """Whether ``today`` is the go-live day on which a manager chose to catch up."""
+        day = self.env["ir.config_parameter"].sudo().get_param(CATCH_UP_PARAM)
+        return day == fields.Date.to_string(today)
+
+    @api.model
+    def _set_catch_up_day(self, day):
+        self.env["ir.config_parameter"].sudo().set_param(
+            CATCH_UP_PARAM, fields.Date.to_string(day) if day else False
+        )
+
+    @api.model
+    def _get_contacts(self, moves):
+        """``{invoice or customer: [level, ...]}``: the message levels that reached each
+        invoice of ``moves``, and each of their customers through any invoice."""
+        contacts = defaultdict(list)
+        for event in self.env["collection.event"].search_fetch(
+            [
+                ("partner_id", "in", moves.commercial_partner_id.ids),
+                ("state", "=", "done"),
+            ],
+            ["invoice_id", "partner_id", "level_id"],
+        ):
+            if event.level_id._sends_messages():
+                contacts[event.invoice_id].append(event.level_id)
+                contacts[event.partner_id].append(event.level_id)
+        return contacts
+
+    @api.model
+    def _was_contacted(self, move, level, contacts):
+        """Whether ``move`` (or its customer, for a level per customer) got a message
+        from a level before ``level``."""
+        record = move.commercial_partner_id if level._is_per_customer() else move
+        return any(other.day_offset < level.day_offset for other in contacts.get(record, []))
+
+    @api.model
+    def _get_first_contact_level(self, move, due, today):
+        """The level a never-contacted invoice starts at, among the ``due`` ones: the
+        first that writes to the customer and needs no earlier contact, after the due
+        date when the invoice is overdue (its words then fit the invoice's situation);
+        failing that, the last due level that needs no earlier contact."""
+        free = [level for level in due if not level.requires_contact]
+        writing = [level for level in free if level._sends_messages()]
+        if (today - move.invoice_date_due).days > 0:
+            writing = [level for level in writing if level.day_offset > 0] or writing
+        return (writing[:1] or free[-1:] or [None])[0]
 
     @api.model
     def _process(self, moves, today, now=None, forced=False):
@@ -341,7 +459,7 @@ class CollectionRun(models.AbstractModel):
         """
         now = pytz.utc.localize(now or fields.Datetime.now())
         moves = self._select_actionable(moves, today, forced)
-        actions, skipped = self._plan(moves, today, forced=forced)
+        actions, skipped, restarts = self._plan(moves, today, forced=forced)
         speakers = self._get_speakers(actions)
         deferred = self.env["collection.contact.policy"]._get_deferrals(
             actions, speakers, today, now
@@ -358,6 +476,7 @@ class CollectionRun(models.AbstractModel):
             for target, line in lines:
                 traces[target].append(line)
         self._write_traces(traces)
+        self._write_restarts(restarts)
         events = self.env["collection.event"]._record(event_vals)
         self._queue_letters(events.filtered("letter_html"))
         return events.sudo(False)
@@ -469,12 +588,21 @@ class CollectionRun(models.AbstractModel):
         missing.invalidate_recordset(["access_token"])
 
     @api.model
+    def _write_restarts(self, restarts):
+        """The invoices that start over at an earlier level: their later levels keep their
+        spacing from today, through the schedule delay."""
+        by_delay = defaultdict(lambda: self.env["account.move"])
+        for move, delay in restarts.items():
+            by_delay[delay] |= move
+        for delay, moves in by_delay.items():
+            moves.sudo().write({"collection_delay_days": delay})
+
+    @api.model
     def _prepare_skipped_vals(self, skipped, today):
-        """The events of the (invoice, level) pairs passed over: a later level was due."""
-        note = self.env._("A later level was already due.")
+        """The events of the (invoice, level, note) passed over."""
         return [
             self._prepare_event_vals(move, level, today, state="skipped", note=note)
-            for move, level in skipped
+            for move, level, note in skipped
         ]
 
     @api.model

@@ -6,6 +6,7 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.tools import format_date
 
 from ..tools import contact_links
 from ..tools.channels import Delivery
@@ -31,12 +32,40 @@ class CollectionTask(models.AbstractModel):
         """
         record.ensure_one()
         record.check_access("read")
-        record.sudo().activity_schedule(
-            "mail.mail_activity_data_call",
-            date_deadline=fields.Date.context_today(self),
-            summary=summary,
-            user_id=self.env.user.id,
+        call = self.env.ref("mail.mail_activity_data_call")
+        planned = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", record._name),
+                    ("res_id", "=", record.id),
+                    ("activity_type_id", "=", call.id),
+                    ("user_id", "=", self.env.user.id),
+                ],
+                order="date_deadline",
+                limit=1,
+            )
         )
+        if planned:
+            message = self.env._(
+                "A call about %(record)s is already planned for you on %(date)s.",
+                record=record.display_name,
+                date=format_date(self.env, planned.date_deadline),
+            )
+        else:
+            record.sudo().activity_schedule(
+                "mail.mail_activity_data_call",
+                date_deadline=fields.Date.context_today(self),
+                summary=summary,
+                user_id=self.env.user.id,
+            )
+            message = self.env._("Call planned for today: %(summary)s", summary=summary)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"message": message, "type": "info" if planned else "success"},
+        }
 
     @api.model
     def _schedule_tasks(self, level, invoices_by_record, today, assisted):
@@ -44,41 +73,56 @@ class CollectionTask(models.AbstractModel):
         assisted WhatsApp messages handed to the advisor, and the tasks left undone.
 
         ``assisted`` are the records whose WhatsApp message the advisor sends from a task.
+        A hand-over is one file per customer: its tasks go one per customer, on the
+        customer, listing the invoices.
         """
         activity_vals = []
-        deliveries = {}
-        for record, invoices in invoices_by_record.items():
-            tasks = []
-            delivery = Delivery()
-            if record in assisted:
-                vals, note = self._prepare_whatsapp_task(record, level, invoices, today)
-                if vals:
-                    delivery.sent.append("whatsapp")
-                tasks.append((vals, note))
-            if level.use_call:
-                call = self.env.ref("mail.mail_activity_data_call")
-                tasks.append(self._prepare_task(record, level, invoices, today, call, "advisor"))
-            if level.activity_type_id:
-                tasks.append(
-                    self._prepare_task(
-                        record,
-                        level,
-                        invoices,
-                        today,
-                        level.activity_type_id,
-                        level.activity_assignee,
-                    )
+        problems = defaultdict(list)
+        sent = set()
+        for record in assisted:
+            vals, note = self._prepare_whatsapp_task(
+                record, level, invoices_by_record[record], today
+            )
+            if vals:
+                activity_vals.append(vals)
+                sent.add(record)
+            if note:
+                problems[record].append(note)
+        kinds = []
+        if level.use_call:
+            kinds.append((self.env.ref("mail.mail_activity_data_call"), "advisor"))
+        if level.activity_type_id:
+            kinds.append((level.activity_type_id, level.activity_assignee))
+        for target, (records, invoices) in self._get_task_targets(
+            level, invoices_by_record
+        ).items():
+            for activity_type, assignee in kinds:
+                vals, note = self._prepare_task(
+                    target, level, invoices, today, activity_type, assignee
                 )
-            for vals, note in tasks:
                 if vals:
                     activity_vals.append(vals)
                 if note:
-                    delivery.problems.append(note)
-            if delivery.sent or delivery.problems:
-                deliveries[record] = delivery
+                    for record in records:
+                        problems[record].append(note)
         if activity_vals:
             self.env["mail.activity"].create(activity_vals)
-        return deliveries
+        return {
+            record: Delivery(sent=["whatsapp"] if record in sent else [], problems=problems[record])
+            for record in set(problems) | sent
+        }
+
+    @api.model
+    def _get_task_targets(self, level, invoices_by_record):
+        """``{record the task goes on: (records it stands for, invoices it lists)}``."""
+        if not level.handover or level._is_per_customer():
+            return {record: ([record], invoices) for record, invoices in invoices_by_record.items()}
+        targets = {}
+        for record, invoices in invoices_by_record.items():
+            customer = invoices.commercial_partner_id
+            records, listed = targets.get(customer, ([], self.env["account.move"]))
+            targets[customer] = ([*records, record], listed | invoices)
+        return targets
 
     @api.model
     def _schedule_fallback_tasks(self, level, invoices_by_record, today, failed):

@@ -1,5 +1,7 @@
 # Copyright 2026 collections_workflow contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
@@ -51,6 +53,41 @@ class CollectionWorklist(models.Model):
         readonly=True,
         help="Invoices paused by a promise, disputed, excluded or handed over.",
     )
+
+    hold_summary = fields.Char(
+        string="Why No Next Action",
+        compute="_compute_hold_summary",
+        help="Where the customer has no next action: what holds its invoices.",
+    )
+
+    def _compute_hold_summary(self):
+        waiting = self.filtered(lambda row: not row.next_level_id)
+        Move = self.env["account.move"]
+        counts = defaultdict(list)
+        if waiting:
+            for partner, company, status, count in Move._read_group(
+                [
+                    *Move._get_collection_open_domain(),
+                    ("commercial_partner_id", "in", waiting.partner_id.ids),
+                    ("company_id", "in", waiting.company_id.ids),
+                ],
+                ["commercial_partner_id", "company_id", "collection_status"],
+                ["__count"],
+            ):
+                counts[partner, company].append((status, count))
+        labels = dict(Move._fields["collection_status"]._description_selection(self.env))
+        for row in self:
+            statuses = counts.get((row.partner_id, row.company_id), [])
+            row.hold_summary = (
+                ", ".join(
+                    self.env._("%(count)s %(status)s", count=count, status=labels[status])
+                    if status != "active"
+                    else self.env._("%(count)s with no level left", count=count)
+                    for status, count in sorted(statuses)
+                )
+                if row in waiting
+                else False
+            )
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
@@ -120,5 +157,4 @@ class CollectionWorklist(models.Model):
     def action_schedule_call(self):
         """Plan a call to the customer for the current user, today."""
         self.ensure_one()
-        self.partner_id.with_company(self.company_id)._action_collection_schedule_call()
-        return True
+        return self.partner_id.with_company(self.company_id)._action_collection_schedule_call()

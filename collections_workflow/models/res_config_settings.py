@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+from .collection_run import GO_LIVE_CHOICES
+
 MANAGER = "collections_workflow.collections_workflow_group_manager"
 
 
@@ -13,6 +15,20 @@ class ResConfigSettings(models.TransientModel):
         groups=MANAGER,
         help="The daily run acts by itself, every hour, in each customer's contact hours. "
         "Off: nothing is sent unless a manager clicks Run Now in Today's Collections.",
+    )
+    collection_go_live = fields.Selection(
+        GO_LIVE_CHOICES,
+        string="Go-Live",
+        default="first_level",
+        groups=MANAGER,
+        help="How the automatic run starts, the first time, with the invoices already late. "
+        "Start at the first reminder: an invoice never reminded gets the first message "
+        "after its due date, and escalates from there. Catch up today: every invoice gets "
+        "its highest level due today, formal letters and hand-overs included. Today's "
+        "Collections shows what each choice does.",
+    )
+    collection_first_go_live = fields.Boolean(
+        string="Not Live Yet", compute="_compute_collection_run", groups=MANAGER
     )
     collection_last_run_summary = fields.Char(
         string="Last Run", compute="_compute_collection_run", groups=MANAGER
@@ -63,6 +79,7 @@ class ResConfigSettings(models.TransientModel):
             )
             settings.collection_last_run_error = errors.error or False
             settings.collection_next_run = cron.nextcall if cron.active else False
+            settings.collection_first_go_live = Run._is_first_go_live()
 
     @api.model
     def get_values(self):
@@ -74,5 +91,9 @@ class ResConfigSettings(models.TransientModel):
     def set_values(self):
         res = super().set_values()
         if self.env.user.has_group(MANAGER):
-            self.env["collection.run"]._set_automatic(self.collection_auto_run)
+            Run = self.env["collection.run"]
+            if self.collection_auto_run:
+                Run._go_live(self.collection_go_live)
+            else:
+                Run._set_automatic(False)
         return res

@@ -350,7 +350,7 @@ class ResPartner(models.Model):
     def _action_collection_schedule_call(self):
         """Plan a call to the customer for the current user, today."""
         self.ensure_one()
-        self.env["collection.task"]._plan_call_today(
+        return self.env["collection.task"]._plan_call_today(
             self, self.env._("Call about the account of %(customer)s", customer=self.name)
         )
 

@@ -22,6 +22,11 @@ class CollectionDashboard(models.TransientModel):
     _name = "collection.dashboard"
     _description = "Collections Overview"
 
+    def _compute_display_name(self):
+        # the breadcrumbs and the dialog's title read it
+        for record in self:
+            record.display_name = self.env._("Collections Overview")
+
     scope = fields.Char(compute="_compute_dashboard")
     currency_id = fields.Many2one("res.currency", compute="_compute_dashboard")
     receivables = fields.Monetary(compute="_compute_dashboard")

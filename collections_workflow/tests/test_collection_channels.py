@@ -427,6 +427,26 @@ class TestPdfDocuments(CollectionRunCase):
         self.assertIn("Carla Muñoz", html, "the advisor")
         self.assertIn("data:image/png;base64,", html, "a QR code per invoice")
 
+    def test_statement_speaks_the_customer_language_throughout(self):
+        self._invoice(self.customer_carla, 400.0, due=DUE - timedelta(days=45))
+        self.customer_carla.lang = "en_US"
+        self.customer_bruno.lang = "es_419"
+        self._invoice(self.customer_bruno, 400.0, due=DUE - timedelta(days=45))
+        with freeze_time(DUE):
+            html = (
+                self.env["ir.actions.report"]
+                .with_context(lang="es_419")
+                ._render_qweb_html(
+                    "collections_workflow.action_report_collection_statement",
+                    (self.customer_carla | self.customer_bruno).ids,
+                )[0]
+                .decode()
+            )
+        english, spanish = html.split("Comercial Andes SpA", 1)
+        self.assertIn("31-60 days", english, "printed by a Spanish user, read in English")
+        self.assertNotIn("31-60 días", english)
+        self.assertIn("31-60 días", spanish)
+
     def test_formal_letter_on_letterhead_kept_on_the_event(self):
         first = self._invoice(self.customer_bruno, 500.0)
         second = self._invoice(self.customer_carla, 750.0)
@@ -445,7 +465,14 @@ class TestPdfDocuments(CollectionRunCase):
         self.assertIn("formally ask you", letters[0].letter_html)
         report = self.env.ref("collections_workflow.action_report_collection_letter")
         self.assertTrue(report.attachment_use, "outside tests each PDF is kept on its event")
-        self.assertIn("Letter - ", report.attachment)
+        self.assertIn("_get_letter_filename", report.attachment)
+        self.customer_bruno.lang = "es_419"
+        self.assertTrue(
+            letters.filtered(lambda event: event.partner_id == self.customer_bruno)
+            ._get_letter_filename()
+            .startswith("Carta - Comercial Andes SpA - "),
+            "named in the customer's language",
+        )
         # the day's letters printed in one go
         html = (
             self.env["ir.actions.report"]

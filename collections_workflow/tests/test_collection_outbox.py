@@ -6,6 +6,7 @@ from datetime import datetime, time, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from unittest.mock import patch
 
+from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.tests import Form, freeze_time, tagged
@@ -303,8 +304,9 @@ class TestAutomaticSwitch(CollectionRunCase):
         self.assertFalse(settings.collection_auto_run)
         self.env["collection.run.log"].search([]).unlink()
         self.assertEqual(
-            Form(self.env["res.config.settings"].with_user(self.user_manager))
-            .collection_last_run_summary,
+            Form(
+                self.env["res.config.settings"].with_user(self.user_manager)
+            ).collection_last_run_summary,
             "No run yet.",
             "a fresh database says so, not an empty line",
         )
@@ -320,3 +322,24 @@ class TestAutomaticSwitch(CollectionRunCase):
         with self.assertRaises(AccessError):
             self.env["collection.run"].with_user(self.user_bruno)._set_automatic(True)
         self.assertFalse(cron.active)
+
+    def test_go_live_choice_in_the_settings(self):
+        self.user_manager.group_ids += self.env.ref("base.group_system") | self.env.ref(
+            "account.group_account_manager"
+        )
+        self.env["collection.run.log"].search([]).unlink()
+        settings = Form(self.env["res.config.settings"].with_user(self.user_manager))
+        self.assertTrue(settings.collection_first_go_live, "the choice shows before go-live")
+        self.assertEqual(settings.collection_go_live, "first_level", "the safe default")
+        settings.collection_auto_run = True
+        settings.collection_go_live = "catch_up"
+        settings.save().execute()
+        Run = self.env["collection.run"]
+        self.assertTrue(Run._is_automatic())
+        self.assertTrue(Run._is_catch_up_day(fields.Date.context_today(Run)))
+        self.assertFalse(
+            Form(
+                self.env["res.config.settings"].with_user(self.user_manager)
+            ).collection_first_go_live,
+            "gone live: the choice is not offered again",
+        )

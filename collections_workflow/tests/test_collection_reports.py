@@ -137,6 +137,9 @@ class TestDashboard(CollectionRunCase):
                 dashboard = Dashboard.browse(action["res_id"])
                 seen[user.login] = dashboard
                 self.assertIn("Over", dashboard.aging_html)
+                self.assertEqual(
+                    dashboard.display_name, "Collections Overview", "its breadcrumb's words"
+                )
                 self.assertIn("<polyline", dashboard.trend_html)
                 self.assertEqual(
                     dashboard.action_open_worklist()["res_model"], "collection.worklist"

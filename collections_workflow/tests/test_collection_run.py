@@ -43,10 +43,12 @@ class TestCollectionRun(CollectionRunCase):
         )
         self.assertEqual(call.user_id, self.user_bruno, "the advisor calls on day 7")
         self.assertEqual(call.date_deadline, DUE + timedelta(days=9))
-        legal = activities - call
+        self.assertEqual(activities, call)
+        on_customer = self._activities(self.customer_bruno)
+        legal = on_customer.filtered(lambda act: act.summary == "Send the file to legal counsel")
         self.assertEqual(legal.user_id, self.user_ana, "the supervisor sends the file to legal")
-        self.assertEqual(legal.summary, "Send the file to legal counsel")
-        review = self._activities(self.customer_bruno)
+        self.assertIn(invoice.name, legal.note, "the file lists the invoices handed over")
+        review = on_customer - legal
         self.assertEqual(review.user_id, self.user_ana, "statement review on day 15")
         self.assertEqual(invoice.collection_status, "handed_over")
         self.assertEqual(
@@ -101,15 +103,60 @@ class TestCollectionRun(CollectionRunCase):
         self.assertFalse(again)
         self.assertEqual(self.env["mail.mail"].search_count([]), mails)
 
-    def test_invoice_found_late_acts_at_highest_level_only(self):
+    def test_invoice_found_late_starts_at_the_first_reminder(self):
+        # escalation never skips contact: the statement (day 15) needs an earlier message
         invoice = self._invoice(self.customer_bruno)
+        with freeze_time(DUE + timedelta(days=20)):
+            events = self.Run._run()
+        done = events.filtered(lambda event: event.state == "done")
+        self.assertEqual(done.level_id, self.level[3], "the first reminder after the due date")
+        self.assertIn("is overdue", self._mails(invoice).subject)
+        skipped = events.filtered(lambda event: event.state == "skipped")
+        self.assertEqual(skipped.level_id.mapped("day_offset"), [-3, 0])
+        self.assertIn("needs an earlier message", skipped[0].note)
+        self.assertFalse(self._mails(self.customer_bruno), "no statement yet")
+        # the later levels keep their spacing from today: the call 4 days later
+        self.assertEqual(invoice.collection_next_level_id, self.level[7])
+        self.assertEqual(invoice.collection_next_date, DUE + timedelta(days=24))
+        with freeze_time(DUE + timedelta(days=24)):
+            self.assertEqual(self.Run._run().level_id, self.level[7])
+        with freeze_time(DUE + timedelta(days=32)):
+            statement = self.Run._run()
+        self.assertEqual(statement.level_id, self.level[15], "contacted: the statement goes")
+        self.assertEqual(len(self._mails(self.customer_bruno)), 1)
+
+    def test_handover_is_one_task_per_customer(self):
+        invoices = self._invoice(self.customer_bruno) | self._invoice(
+            self.customer_bruno, amount=500.0
+        )
+        with freeze_time(DUE + timedelta(days=3)):
+            self.Run._run()
+        with freeze_time(DUE + timedelta(days=60)):
+            events = self.Run._run()
+        self.assertEqual(events.filtered(lambda e: e.state == "done").level_id, self.level[60])
+        tasks = self._activities(self.customer_bruno).filtered(
+            lambda act: act.summary == "Send the file to legal counsel"
+        )
+        self.assertEqual(len(tasks), 1, "one file for the customer, not one per invoice")
+        self.assertEqual(tasks.user_id, self.user_ana)
+        for invoice in invoices:
+            self.assertIn(invoice.name, tasks.note)
+            self.assertFalse(self._activities(invoice))
+            self.assertEqual(invoice.collection_status, "handed_over")
+        row = self.env["collection.worklist"].search([("partner_id", "=", self.customer_bruno.id)])
+        self.assertFalse(row.next_level_id)
+        self.assertEqual(row.hold_summary, "2 Handed Over", "the worklist says why")
+
+    def test_contacted_invoice_found_late_acts_at_highest_level_only(self):
+        invoice = self._invoice(self.customer_bruno)
+        with freeze_time(DUE + timedelta(days=3)):
+            self.Run._run()
         with freeze_time(DUE + timedelta(days=20)):
             events = self.Run._run()
         done = events.filtered(lambda event: event.state == "done")
         self.assertEqual(done.level_id, self.level[15])
         skipped = events.filtered(lambda event: event.state == "skipped")
-        self.assertEqual(skipped.level_id.mapped("day_offset"), [-3, 0, 3, 7])
-        self.assertFalse(self._mails(invoice), "skipped levels send nothing")
+        self.assertEqual(skipped.level_id.mapped("day_offset"), [7])
         self.assertEqual(len(self._mails(self.customer_bruno)), 1, "the statement")
         self.assertEqual(invoice.collection_next_level_id, self.level[30])
 
@@ -316,6 +363,51 @@ class TestCollectionRun(CollectionRunCase):
             self.assertFalse(self._mails(invoice))
             preview.action_run()
         self.assertEqual(len(self._mails(invoice)), 1)
+
+    def _go_live_preview(self):
+        self.env["collection.run.log"].search([]).unlink()
+        action = self.env["collection.run.preview"].with_user(self.user_manager)._action_open()
+        return (
+            self.env["collection.run.preview"].with_user(self.user_manager).browse(action["res_id"])
+        )
+
+    def test_go_live_starts_everyone_at_the_first_reminder(self):
+        invoice = self._invoice(self.customer_bruno)
+        with freeze_time(DUE + timedelta(days=61)):
+            preview = self._go_live_preview()
+            self.assertTrue(preview.first_time, "the run never acted: this is the go-live")
+            self.assertEqual(preview.go_live, "first_level")
+            self.assertEqual(
+                preview.go_live_summary,
+                "Start at the first reminder: 1 invoices acted on, 0 formal letters, "
+                "0 hand-overs.\n"
+                "Catch up today: 1 invoices acted on, 0 formal letters, 1 hand-overs.",
+            )
+            acting = preview.line_ids.filtered(lambda line: line.action == "act")
+            self.assertEqual(acting.level_id, self.level[3], "shown before anything is sent")
+            self.assertIn("needs an earlier message", preview.line_ids[0].note)
+            self.assertFalse(invoice.collection_event_ids)
+            preview.action_switch_on()
+            self.assertTrue(self.Run._is_automatic())
+            self.Run._run()
+        self.assertEqual(invoice.collection_last_level_id, self.level[3])
+        self.assertEqual(invoice.collection_status, "active", "not handed over")
+
+    def test_go_live_catching_up_acts_at_the_highest_level(self):
+        invoice = self._invoice(self.customer_bruno)
+        with freeze_time(DUE + timedelta(days=61)):
+            preview = self._go_live_preview()
+            preview.go_live = "catch_up"
+            preview.action_switch_on()
+            self.Run._run()
+        self.assertEqual(invoice.collection_last_level_id, self.level[60])
+        self.assertEqual(invoice.collection_status, "handed_over")
+        # the choice is the go-live day's: from the next day on, contact comes first again
+        late = self._invoice(self.customer_carla)
+        with freeze_time(DUE + timedelta(days=62)):
+            self.assertFalse(self._go_live_preview().first_time, "gone live already")
+            self.Run._run()
+        self.assertEqual(late.collection_last_level_id, self.level[3])
 
     def test_worklist_and_planned_call_for_the_advisor(self):
         invoice = self._invoice(self.customer_bruno)

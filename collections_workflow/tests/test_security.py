@@ -63,6 +63,33 @@ class TestCollectionsSecurity(CollectionsCommon):
         )
         self.assertEqual(lines.move_id, self.invoice_bruno)
 
+    def test_advisor_reads_the_payments_of_own_customers(self):
+        # the invoice's form shows its payments: without them it does not open
+        payments = (
+            self.env["account.payment"]
+            .sudo()
+            .create(
+                [
+                    {"partner_id": customer.id, "amount": 50.0, "payment_type": "inbound"}
+                    for customer in (self.customer_bruno, self.customer_carla)
+                ]
+            )
+        )
+        self.assertEqual(
+            self.env["account.payment"]
+            .with_user(self.user_bruno)
+            .search([("id", "in", payments.ids)]),
+            payments[0],
+        )
+        self.assertEqual(
+            self.env["account.payment"]
+            .with_user(self.user_ana)
+            .search([("id", "in", payments.ids)]),
+            payments,
+            "a supervisor reads her team's",
+        )
+        self.invoice_bruno.with_user(self.user_bruno).read(["matched_payment_ids"])
+
     def test_supervisor_reads_team_invoices(self):
         self.assertEqual(self._invoices(self.user_ana), self.invoice_bruno | self.invoice_carla)
         self.assertEqual(self._invoices(self.user_diego), self.invoice_elena)
@@ -155,5 +182,15 @@ class TestCollectionsSecurity(CollectionsCommon):
         self.assertIn(finance.id, advisor_menus)
         self.assertIn(root.id, advisor_menus)
         self.assertNotIn(config.id, advisor_menus)
+        self.assertNotIn(
+            self.env.ref("account.menu_finance_payables").id, advisor_menus, "no vendors' bills"
+        )
+        today = self.env.ref("collections_workflow.collection_run_preview_menu")
+        self.assertNotIn(today.id, advisor_menus)
+        self.assertIn(
+            today.id,
+            self.env["ir.ui.menu"].with_user(self.user_manager)._visible_menu_ids(),
+            "Today's Collections, in the Collections menu",
+        )
         manager_menus = self.env["ir.ui.menu"].with_user(self.user_manager)._visible_menu_ids()
         self.assertIn(config.id, manager_menus)

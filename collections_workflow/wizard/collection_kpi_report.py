@@ -22,6 +22,11 @@ class CollectionKpiReport(models.TransientModel):
     _name = "collection.kpi.report"
     _description = "Collection KPIs"
 
+    def _compute_display_name(self):
+        # the breadcrumbs and the dialog's title read it
+        for record in self:
+            record.display_name = self.env._("Collection KPIs")
+
     date_from = fields.Date(
         required=True,
         default=lambda self: fields.Date.context_today(self) - relativedelta(days=89),

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Command
 
 ADVISOR = "collections_workflow.collections_workflow_group_advisor"
 SUPERVISOR = "collections_workflow.collections_workflow_group_supervisor"
@@ -64,18 +65,28 @@ class CollectionManualAction(models.TransientModel):
         ids = self.env.context.get("active_ids") or []
         if model == "account.move":
             invoices = self.env["account.move"].browse(ids)
-            values["invoice_ids"] = invoices.filtered(
+            invoices = invoices.filtered(
                 lambda move: move.move_type == "out_invoice" and move.state == "posted"
-            ).ids
-            values["partner_ids"] = invoices.commercial_partner_id.ids
+            )
+            partners = invoices.commercial_partner_id
         elif model in ("res.partner", "collection.worklist"):
             records = self.env[model].browse(ids)
             partners = records.partner_id if model == "collection.worklist" else records
             partners = partners.commercial_partner_id
-            values["partner_ids"] = partners.ids
-            values["invoice_ids"] = (
-                self.env["account.move"].search(partners._get_collection_open_invoice_domain()).ids
+            invoices = self.env["account.move"].search(
+                partners._get_collection_open_invoice_domain()
             )
+        else:
+            return values
+        # x2many defaults are commands, as the web client reads them
+        selected = {"invoice_ids": invoices, "partner_ids": partners}
+        values.update(
+            {
+                fname: [Command.set(records.ids)]
+                for fname, records in selected.items()
+                if fname in fields_list
+            }
+        )
         return values
 
     @api.depends("invoice_ids")
