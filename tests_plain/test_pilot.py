@@ -43,3 +43,16 @@ def test_difference(pilot):
     difference, low, high, significant = pilot.difference_ci([10, 30, 20], [12, 28, 21])
     assert low < 0 < high and not significant
     assert pilot.difference_ci([1], [2, 3]) == (0.0, 0.0, 0.0, False)
+
+
+def test_not_enough_data_below_the_minimums(pilot):
+    assert not pilot.enough_data(pilot.MIN_CUSTOMERS - 1, 50, 60)
+    assert not pilot.enough_data(50, 50, pilot.MIN_DAYS - 1)
+    assert pilot.enough_data(pilot.MIN_CUSTOMERS, pilot.MIN_CUSTOMERS, pilot.MIN_DAYS)
+
+
+def test_bounded_keeps_a_ratio_within_its_range(pilot):
+    assert pilot.bounded(107.38, 0, 100) == 100
+    assert pilot.bounded(-48.0, 0, 100) == 0
+    assert pilot.bounded(-3.0, 0) == 0
+    assert pilot.bounded(12.5) == 12.5

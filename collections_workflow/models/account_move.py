@@ -8,10 +8,13 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.fields import Domain
 
 # an invoice in one of these is no longer owed; every other posted customer invoice is
 # open: reminded, promised, disputed, counted in the reports (see _get_collection_open_domain)
 CLOSED_PAYMENT_STATES = ("paid", "in_payment", "reversed", "invoicing_legacy")
+# open invoices whose strategy is recomputed at a time (see _collection_refresh_strategies)
+REFRESH_BATCH = 2000
 
 
 class AccountMove(models.Model):
@@ -193,15 +196,20 @@ class AccountMove(models.Model):
         invoices = self.filtered(
             lambda move: move.move_type == "out_invoice" and move.state == "posted"
         )
-        for company, moves in invoices.grouped("company_id").items():
+        for move, strategy in invoices._get_collection_strategies().items():
+            move.collection_strategy_id = strategy
+        (self - invoices).collection_strategy_id = False
+
+    def _get_collection_strategies(self):
+        """``{invoice: the strategy its customer follows}``."""
+        result = {}
+        for company, moves in self.grouped("company_id").items():
             by_partner = self.env["collection.strategy"]._get_strategy_by_partner(
                 moves.commercial_partner_id, company
             )
             for move in moves:
-                move.collection_strategy_id = by_partner[
-                    move.commercial_partner_id.with_company(company)
-                ]
-        (self - invoices).collection_strategy_id = False
+                result[move] = by_partner[move.commercial_partner_id.with_company(company)]
+        return result
 
     @api.depends(
         "move_type",
@@ -309,6 +317,29 @@ class AccountMove(models.Model):
             level = move._get_collection_next_level()
             move.collection_next_level_id = level
             move.collection_next_date = move._get_collection_level_date(level) if level else False
+
+    @api.model
+    def _collection_refresh_strategies(self, domain, batch_size=REFRESH_BATCH):
+        """The open invoices of ``domain`` follow their customer's strategy again (a
+        strategy's tags, the company's default strategy or a pilot changed), their next
+        level and date recomputed; in batches, the cache emptied between them."""
+        Move = self.sudo().with_context(mail_notrack=True)
+        ids = Move.search(Domain(Move._get_collection_open_domain()) & Domain(domain)).ids
+        moved = 0
+        for start in range(0, len(ids), batch_size):
+            by_strategy = defaultdict(list)
+            for move, strategy in (
+                Move.browse(ids[start : start + batch_size])._get_collection_strategies().items()
+            ):
+                if strategy != move.collection_strategy_id:
+                    by_strategy[strategy.id].append(move.id)
+            for strategy_id, move_ids in by_strategy.items():
+                # written, so that the next level and date follow
+                Move.browse(move_ids).write({"collection_strategy_id": strategy_id or False})
+                moved += len(move_ids)
+            self.env.flush_all()
+            self.env.invalidate_all()
+        return moved
 
     def _get_collection_level_date(self, level):
         """The day ``level`` fires for this invoice: its due date plus the level's day,

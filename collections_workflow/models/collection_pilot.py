@@ -190,18 +190,12 @@ class CollectionPilot(models.Model):
 
     def _refresh_invoice_strategies(self):
         """The members' open invoices follow their customer's strategy again."""
-        Move = self.env["account.move"]
-        moves = Move.search(
+        self.env["account.move"]._collection_refresh_strategies(
             [
                 ("commercial_partner_id", "in", self.member_ids.partner_id.ids),
                 ("company_id", "in", self.company_id.ids),
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
-                ("collection_status", "!=", "done"),
             ]
         )
-        self.env.add_to_compute(Move._fields["collection_strategy_id"], moves)
-        moves.flush_recordset(["collection_strategy_id"])
 
     def action_compare(self):
         """The pilot report: both groups on the KPIs, with 95% confidence intervals."""

@@ -35,6 +35,26 @@ class CollectionStrategy(models.Model):
     )
     level_count = fields.Integer(compute="_compute_level_count")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        strategies = super().create(vals_list)
+        strategies.filtered("partner_category_ids")._refresh_open_invoices()
+        return strategies
+
+    def write(self, vals):
+        res = super().write(vals)
+        # which customers a strategy picks changed: their open invoices follow
+        if {"partner_category_ids", "sequence", "active"} & set(vals):
+            self._refresh_open_invoices()
+        return res
+
+    def _refresh_open_invoices(self):
+        """The open invoices of these strategies' companies follow the strategies again."""
+        if self:
+            self.env["account.move"]._collection_refresh_strategies(
+                [("company_id", "in", self.company_id.ids)]
+            )
+
     @api.depends("level_ids")
     def _compute_level_count(self):
         for strategy in self:

@@ -73,6 +73,15 @@ class ResCompany(models.Model):
         help="Permanent access token of the WhatsApp Business account (automatic mode).",
     )
 
+    def write(self, vals):
+        res = super().write(vals)
+        if "collection_strategy_id" in vals:
+            # the customers on the default strategy: their open invoices follow the new one
+            self.env["account.move"]._collection_refresh_strategies(
+                [("company_id", "in", self.ids)]
+            )
+        return res
+
     @api.model
     def _default_collection_contact_calendar(self):
         return self.env.ref(

@@ -427,7 +427,12 @@ class TestPdfDocuments(CollectionRunCase):
         self.assertIn("Carla Muñoz", html, "the advisor")
         self.assertIn("data:image/png;base64,", html, "a QR code per invoice")
 
+    def _load_spanish(self):
+        self.env["res.lang"]._activate_lang("es_419")
+        self.env["ir.module.module"]._load_module_terms(["collections_workflow"], ["es_419"])
+
     def test_statement_speaks_the_customer_language_throughout(self):
+        self._load_spanish()
         self._invoice(self.customer_carla, 400.0, due=DUE - timedelta(days=45))
         self.customer_carla.lang = "en_US"
         self.customer_bruno.lang = "es_419"
@@ -466,6 +471,7 @@ class TestPdfDocuments(CollectionRunCase):
         report = self.env.ref("collections_workflow.action_report_collection_letter")
         self.assertTrue(report.attachment_use, "outside tests each PDF is kept on its event")
         self.assertIn("_get_letter_filename", report.attachment)
+        self._load_spanish()
         self.customer_bruno.lang = "es_419"
         self.assertTrue(
             letters.filtered(lambda event: event.partner_id == self.customer_bruno)

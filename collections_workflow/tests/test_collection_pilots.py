@@ -146,6 +146,23 @@ class TestCollectionPilots(CollectionRunCase):
         dso = theirs.filtered(lambda r: r.metric == "dso")
         self.assertEqual((dso.challenger_count, dso.control_count), (0, 0))
 
+    def test_compare_right_after_the_start_says_not_enough_data(self):
+        pilot = self._pilot()
+        self._start(pilot)
+        challengers, controls = self._groups(pilot)
+        invoices = {partner: self._invoice(partner, 1000.0) for partner in challengers | controls}
+        for partner in challengers:
+            with freeze_time(DUE):
+                self._register_payment(invoices[partner], amount=1000.0, payment_date=DUE)
+        with freeze_time(START + timedelta(days=3)):
+            action = pilot.action_compare()
+            results = self.env["collection.pilot.result"].search(action["domain"])
+        self.assertEqual(set(results.mapped("verdict")), {"insufficient"})
+        self.assertFalse(any(results.mapped("significant")))
+        for result in results.filtered(lambda r: r.metric in ("cei", "overdue_ratio")):
+            for bound in (result.challenger_low, result.challenger_high, result.control_low):
+                self.assertTrue(0 <= bound <= 100, "a percentage's interval stays a percentage")
+
     def test_only_a_manager_runs_pilots(self):
         pilot = self._pilot()
         with self.assertRaises(AccessError):

@@ -147,6 +147,27 @@ class TestCollectionRun(CollectionRunCase):
         self.assertFalse(row.next_level_id)
         self.assertEqual(row.hold_summary, "2 Handed Over", "the worklist says why")
 
+    def test_open_invoices_follow_a_strategy_change(self):
+        invoice = self._invoice(self.customer_bruno)
+        paid = self._invoice(self.customer_carla)
+        with freeze_time(DUE):
+            self._register_payment(paid, amount=1000.0)
+        self.assertEqual(invoice.collection_strategy_id, self.standard)
+        # the company's default strategy changes: the open invoices follow it
+        self.company.collection_strategy_id = self.strategic
+        self.assertEqual(invoice.collection_strategy_id, self.strategic)
+        self.assertEqual(invoice.collection_next_level_id, self.strategic._get_levels_in_order()[0])
+        self.assertEqual(paid.collection_strategy_id, self.standard, "a paid invoice stays")
+        # a strategy's tags: the tagged customer's open invoices follow them
+        self.company.collection_strategy_id = self.standard
+        tag = self.env["res.partner.category"].create({"name": "Mayorista"})
+        self.customer_bruno.category_id = tag
+        self.assertEqual(invoice.collection_strategy_id, self.standard)
+        self.strategic.partner_category_ids = tag
+        self.assertEqual(invoice.collection_strategy_id, self.strategic)
+        self.strategic.partner_category_ids = False
+        self.assertEqual(invoice.collection_strategy_id, self.standard)
+
     def test_contacted_invoice_found_late_acts_at_highest_level_only(self):
         invoice = self._invoice(self.customer_bruno)
         with freeze_time(DUE + timedelta(days=3)):

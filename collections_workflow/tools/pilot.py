@@ -13,6 +13,10 @@ import hashlib
 import math
 
 Z_95 = 1.959964
+# below these, a comparison says there is not enough data yet: with a handful of customers
+# or days, the intervals are too wide to tell anything
+MIN_CUSTOMERS = 10  # in each group
+MIN_DAYS = 14
 
 
 def position(seed, partner_id):
@@ -58,3 +62,18 @@ def difference_ci(challenger, control):
     difference = mean_a - mean_b
     low, high = difference - Z_95 * error, difference + Z_95 * error
     return difference, low, high, low > 0 or high < 0
+
+
+def enough_data(challenger_count, control_count, days):
+    """Whether both groups are large enough, and the pilot ran long enough, to compare."""
+    return min(challenger_count, control_count) >= MIN_CUSTOMERS and days >= MIN_DAYS
+
+
+def bounded(value, low=None, high=None):
+    """``value`` within ``[low, high]`` (either bound optional): a ratio's interval stays
+    within what the ratio can be."""
+    if low is not None:
+        value = max(value, low)
+    if high is not None:
+        value = min(value, high)
+    return value

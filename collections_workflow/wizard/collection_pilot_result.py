@@ -4,14 +4,15 @@ from odoo import api, fields, models
 
 from ..tools import pilot as pilot_tools
 
-# metric: (denominator that must not be zero for a customer to count, higher is better)
+# metric: (denominator that must not be zero for a customer to count, higher is better,
+# whether it is a percentage: its values and intervals stay within 0-100)
 METRICS = {
-    "cei": ("collectable", True),
-    "dso": ("sales", False),
-    "overdue_ratio": ("ar_end", False),
-    "days_late": ("paid_amount", False),
-    "paid7_ratio_email": ("sent_email", True),
-    "promise_kept_ratio": ("promises_closed", True),
+    "cei": ("collectable", True, True),
+    "dso": ("sales", False, False),
+    "overdue_ratio": ("ar_end", False, True),
+    "days_late": ("paid_amount", False, False),
+    "paid7_ratio_email": ("sent_email", True, True),
+    "promise_kept_ratio": ("promises_closed", True, True),
 }
 
 
@@ -52,6 +53,7 @@ class CollectionPilotResult(models.TransientModel):
             ("challenger", "Challenger Better"),
             ("control", "Current Strategy Better"),
             ("none", "No Significant Difference"),
+            ("insufficient", "Not Enough Data Yet"),
         ]
     )
 
@@ -79,8 +81,9 @@ class CollectionPilotResult(models.TransientModel):
             group: [member.partner_id.id for member in members if member.group == group]
             for group in ("challenger", "control")
         }
+        days = (date_to - date_from).days
         vals_list = []
-        for metric, (denominator, higher_is_better) in METRICS.items():
+        for metric, (denominator, higher_is_better, percent) in METRICS.items():
             samples = {
                 group: [
                     kpis[partner][metric]
@@ -94,24 +97,29 @@ class CollectionPilotResult(models.TransientModel):
             difference, low, high, significant = pilot_tools.difference_ci(
                 samples["challenger"], samples["control"]
             )
-            verdict = "none"
+            enough = pilot_tools.enough_data(challenger[3], control[3], days)
+            significant = significant and enough
+            verdict = "none" if enough else "insufficient"
             if significant:
                 verdict = "challenger" if (difference > 0) == higher_is_better else "control"
+            # a mean between its bounds: 0-100 for a percentage, 0 and up otherwise
+            mean_bounds = (0.0, 100.0 if percent else None)
+            difference_bounds = (-100.0, 100.0) if percent else (None, None)
             vals_list.append(
                 {
                     "pilot_id": pilot.id,
                     "metric": metric,
                     "challenger_mean": challenger[0],
-                    "challenger_low": challenger[1],
-                    "challenger_high": challenger[2],
+                    "challenger_low": pilot_tools.bounded(challenger[1], *mean_bounds),
+                    "challenger_high": pilot_tools.bounded(challenger[2], *mean_bounds),
                     "challenger_count": challenger[3],
                     "control_mean": control[0],
-                    "control_low": control[1],
-                    "control_high": control[2],
+                    "control_low": pilot_tools.bounded(control[1], *mean_bounds),
+                    "control_high": pilot_tools.bounded(control[2], *mean_bounds),
                     "control_count": control[3],
                     "difference": difference,
-                    "difference_low": low,
-                    "difference_high": high,
+                    "difference_low": pilot_tools.bounded(low, *difference_bounds),
+                    "difference_high": pilot_tools.bounded(high, *difference_bounds),
                     "significant": significant,
                     "verdict": verdict,
                 }
