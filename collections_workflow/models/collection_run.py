@@ -344,6 +344,9 @@ class CollectionRun(models.AbstractModel):
         actions = defaultdict(lambda: self.env["account.move"])
         skipped, restarts = [], {}
         later_note = self.env._("A later level was already due.")
+        past_due_note = self.env._(
+            "Not sent: the invoice is past its due date, and this level's message is for before it."
+        )
         for move in moves:
             upcoming = move._get_collection_levels_after(move.collection_last_level_id)
             due = [level for level in upcoming if move._get_collection_level_date(level) <= today]
@@ -376,6 +379,12 @@ class CollectionRun(models.AbstractModel):
             skipped += [
                 (move, other, later_note) for other in due[:-1] if (move.id, other.id) not in done
             ]
+            if level.day_offset <= 0 and today > move.invoice_date_due:
+                # its words are for an invoice not late yet (a step deferred past the due
+                # date, an invoice found late): passed over, the next level on its day
+                if (move.id, level.id) not in done:
+                    skipped.append((move, level, past_due_note))
+                continue
             if (move.id, level.id) in done:
                 continue  # acted on already, by a run that stopped before recording it
             record = move.commercial_partner_id if level._is_per_customer() else move

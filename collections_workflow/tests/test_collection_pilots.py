@@ -113,15 +113,20 @@ class TestCollectionPilots(CollectionRunCase):
         self.assertEqual(invoice.collection_strategy_id, self.strategic)
         self.assertEqual(self._invoice(self.customers[1]).collection_strategy_id, self.strategic)
 
-    def test_compare_shows_a_significant_difference(self):
+    def _challengers_pay_on_time(self):
+        """A started pilot whose challenger customers pay on their due date, the others
+        not at all; returns the pilot and its groups."""
         pilot = self._pilot()
         self._start(pilot)
         challengers, controls = self._groups(pilot)
         invoices = {partner: self._invoice(partner, 1000.0) for partner in challengers | controls}
-        # the challenger's customers pay on their due date, the others do not pay
         for partner in challengers:
             with freeze_time(DUE):
                 self._register_payment(invoices[partner], amount=1000.0, payment_date=DUE)
+        return pilot, challengers, controls
+
+    def test_compare_shows_a_significant_difference(self):
+        pilot, challengers, controls = self._challengers_pay_on_time()
         with freeze_time(DUE + timedelta(days=30)):
             action = pilot.action_compare()
             results = self.env["collection.pilot.result"].search(action["domain"])
@@ -147,13 +152,7 @@ class TestCollectionPilots(CollectionRunCase):
         self.assertEqual((dso.challenger_count, dso.control_count), (0, 0))
 
     def test_compare_right_after_the_start_says_not_enough_data(self):
-        pilot = self._pilot()
-        self._start(pilot)
-        challengers, controls = self._groups(pilot)
-        invoices = {partner: self._invoice(partner, 1000.0) for partner in challengers | controls}
-        for partner in challengers:
-            with freeze_time(DUE):
-                self._register_payment(invoices[partner], amount=1000.0, payment_date=DUE)
+        pilot = self._challengers_pay_on_time()[0]
         with freeze_time(START + timedelta(days=3)):
             action = pilot.action_compare()
             results = self.env["collection.pilot.result"].search(action["domain"])

@@ -41,6 +41,31 @@ class TestContactRules(CollectionRunCase):
     def _events(self, invoice):
         return invoice.collection_event_ids.filtered(lambda event: event.state != "skipped")
 
+    def test_due_today_message_deferred_past_the_due_date_is_not_sent(self):
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Feriado",
+                "calendar_id": self.calendar.id,
+                # Friday 13 March in Santiago (UTC-3)
+                "date_from": datetime(2026, 3, 13, 3, 0),
+                "date_to": datetime(2026, 3, 14, 2, 59, 59),
+            }
+        )
+        invoice = self._invoice(self.customer_bruno, due=date(2026, 3, 13))
+        # due on a public holiday, a closed day: the step waits for Saturday
+        with freeze_time("2026-03-13 15:00:00"):
+            self.Run._run()
+        waiting = invoice.collection_event_ids.filtered(lambda e: e.state == "deferred")
+        self.assertEqual(waiting.level_id, self.level[0])
+        # on Saturday the invoice is late: "due today" would be false, so it is not sent
+        with freeze_time("2026-03-14 12:30:00"):
+            self.Run._run()
+        step = invoice.collection_event_ids.filtered(lambda e: e.level_id == self.level[0])
+        self.assertEqual(step.state, "skipped")
+        self.assertIn("past its due date", step.note)
+        self.assertFalse(self._mails(invoice), "no 'due today' for an invoice due yesterday")
+        self.assertEqual(invoice.collection_next_level_id, self.level[3])
+
     def test_three_time_zones_at_the_same_instant(self):
         santiago = self._invoice(self.customer_bruno)
         lima = self._invoice(self.customer_carla)

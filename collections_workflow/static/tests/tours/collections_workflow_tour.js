@@ -18,6 +18,18 @@ function openCollectionsMenu() {
     ];
 }
 
+/** From the home screen to the advisor's worklist. */
+function openWorklist() {
+    return [
+        ...openCollectionsMenu(),
+        {
+            content: "Open the worklist",
+            trigger: '.dropdown-item[data-menu-xmlid="collections_workflow.collection_worklist_menu"]',
+            run: "click",
+        },
+    ];
+}
+
 registry.category("web_tour.tours").add("collections_workflow_advisor_tour", {
     url: "/odoo",
     steps: () => [
@@ -63,12 +75,7 @@ registry.category("web_tour.tours").add("collections_workflow_advisor_tour", {
 registry.category("web_tour.tours").add("collections_workflow_worklist_tour", {
     url: "/odoo",
     steps: () => [
-        ...openCollectionsMenu(),
-        {
-            content: "Open the worklist",
-            trigger: '.dropdown-item[data-menu-xmlid="collections_workflow.collection_worklist_menu"]',
-            run: "click",
-        },
+        ...openWorklist(),
         {
             content: "Today's work, most urgent first: my customer, due for a reminder",
             trigger: ".o_list_view .o_data_row:only-child:contains(Comercial Andes SpA)",
@@ -106,12 +113,7 @@ registry.category("web_tour.tours").add("collections_workflow_worklist_tour", {
 registry.category("web_tour.tours").add("collections_workflow_promise_tour", {
     url: "/odoo",
     steps: () => [
-        ...openCollectionsMenu(),
-        {
-            content: "Open the worklist",
-            trigger: '.dropdown-item[data-menu-xmlid="collections_workflow.collection_worklist_menu"]',
-            run: "click",
-        },
+        ...openWorklist(),
         {
             content: "The customer called back: record its promise",
             trigger: ".o_data_row:contains(Comercial Andes SpA) button[name=action_record_promise]",
@@ -199,12 +201,7 @@ registry.category("web_tour.tours").add("collections_workflow_invoice_action_tou
 registry.category("web_tour.tours").add("collections_workflow_worklist_action_tour", {
     url: "/odoo",
     steps: () => [
-        ...openCollectionsMenu(),
-        {
-            content: "Open the worklist",
-            trigger: '.dropdown-item[data-menu-xmlid="collections_workflow.collection_worklist_menu"]',
-            run: "click",
-        },
+        ...openWorklist(),
         {
             content: "Select the customer",
             trigger: ".o_data_row:contains(Comercial Andes SpA) .o_list_record_selector input",
