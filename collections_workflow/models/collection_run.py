@@ -22,6 +22,9 @@ BATCH_CUSTOMERS = 200
 RESUME_LOCK_KEY = 20260412
 # the go-live day on which a manager chose to catch up (see collection.run.preview)
 CATCH_UP_PARAM = "collections_workflow.catch_up_date"
+# the scheduled jobs of the other dunning engines that remind customers by themselves:
+# Odoo Enterprise's payment follow-ups (OCA's credit control has no job: it runs by hand)
+OTHER_ENGINE_CRONS = ("account_followup.ir_cron_follow_up",)
 # how the automatic run starts, the first time, with the invoices already late
 GO_LIVE_CHOICES = [
     ("first_level", "Start at the first reminder"),
@@ -390,6 +393,39 @@ class CollectionRun(models.AbstractModel):
             record = move.commercial_partner_id if level._is_per_customer() else move
             actions[record, level] |= move
         return Plan(actions, skipped, restarts)
+
+    @api.model
+    def _get_other_engines(self):
+        """The other dunning engines that remind customers by themselves here: their
+        scheduled jobs, switched on (two engines would remind the same customers)."""
+        crons = self.env["ir.cron"].sudo()
+        for xmlid in OTHER_ENGINE_CRONS:
+            cron = self.env.ref(xmlid, raise_if_not_found=False)
+            if cron and cron._name == "ir.cron" and cron.sudo().active:
+                crons |= cron
+        return crons
+
+    @api.model
+    def _hand_over_from_other_engines(self):
+        """Switch the other engines' jobs off: collections reminds alone (managers only)."""
+        if not self.env.user.has_group("collections_workflow.collections_workflow_group_manager"):
+            raise AccessError(
+                self.env._("Only a collections manager can switch another engine's job off.")
+            )
+        crons = self._get_other_engines()
+        crons.write({"active": False})
+        return crons
+
+    @api.model
+    def _describe_other_engines(self):
+        crons = self._get_other_engines()
+        if not crons:
+            return False
+        return self.env._(
+            "Another engine reminds customers by itself: %(jobs)s. Both would remind the same "
+            "customers; hand the job over to Collections, or keep the automatic run off.",
+            jobs=", ".join(crons.mapped("cron_name")),
+        )
 
     @api.model
     def _is_first_go_live(self):

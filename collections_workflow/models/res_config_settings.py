@@ -30,6 +30,9 @@ class ResConfigSettings(models.TransientModel):
     collection_first_go_live = fields.Boolean(
         string="Not Live Yet", compute="_compute_collection_run", groups=MANAGER
     )
+    collection_other_engines = fields.Text(
+        string="Other Dunning Engines", compute="_compute_collection_run", groups=MANAGER
+    )
     collection_last_run_summary = fields.Char(
         string="Last Run", compute="_compute_collection_run", groups=MANAGER
     )
@@ -80,6 +83,7 @@ class ResConfigSettings(models.TransientModel):
             settings.collection_last_run_error = errors.error or False
             settings.collection_next_run = cron.nextcall if cron.active else False
             settings.collection_first_go_live = Run._is_first_go_live()
+            settings.collection_other_engines = Run._describe_other_engines()
 
     @api.model
     def get_values(self):

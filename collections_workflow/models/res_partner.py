@@ -77,10 +77,10 @@ class ResPartner(models.Model):
         "collection.level", string="Highest Level Reached", compute="_compute_collection_rollup"
     )
     collection_next_level_id = fields.Many2one(
-        "collection.level", string="Next Action", compute="_compute_collection_rollup"
+        "collection.level", string="Next Collection Step", compute="_compute_collection_rollup"
     )
     collection_next_date = fields.Date(
-        string="Next Action Date", compute="_compute_collection_rollup"
+        string="Next Collection Date", compute="_compute_collection_rollup"
     )
     collection_open_invoice_ids = fields.Many2many(
         "account.move",

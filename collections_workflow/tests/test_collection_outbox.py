@@ -343,3 +343,33 @@ class TestAutomaticSwitch(CollectionRunCase):
             ).collection_first_go_live,
             "gone live: the choice is not offered again",
         )
+
+    def test_another_engine_reminding_is_shown_and_handed_over(self):
+        # Odoo Enterprise's follow-ups, as they would be installed: their job, switched on
+        followups = self.env["ir.cron"].create(
+            {
+                "name": "Account Report Followup; Execute followup",
+                "model_id": self.env.ref("base.model_res_partner").id,
+                "state": "code",
+                "code": "pass",
+                "active": True,
+            }
+        )
+        self.env["ir.model.data"].create(
+            {
+                "module": "account_followup",
+                "name": "ir_cron_follow_up",
+                "model": "ir.cron",
+                "res_id": followups.id,
+            }
+        )
+        preview = self.env["collection.run.preview"].with_user(self.user_manager).create({})
+        self.assertIn("Execute followup", preview.other_engines)
+        self.assertIn("Both would remind the same customers", preview.other_engines)
+        with self.assertRaises(AccessError):
+            self.env["collection.run"].with_user(self.user_bruno)._hand_over_from_other_engines()
+        preview.action_hand_over_from_other_engines()
+        self.assertFalse(followups.active, "the job is handed over to Collections")
+        self.assertFalse(
+            self.env["collection.run.preview"].with_user(self.user_manager).create({}).other_engines
+        )

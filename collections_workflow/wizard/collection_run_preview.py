@@ -63,6 +63,11 @@ class CollectionRunPreview(models.TransientModel):
         "before an earlier message). Catch up today: every invoice gets its highest level "
         "due today, letters and hand-overs included.",
     )
+    other_engines = fields.Text(
+        string="Other Dunning Engines",
+        compute="_compute_run_state",
+        help="Another engine's scheduled job that reminds customers by itself.",
+    )
     go_live_summary = fields.Text(
         string="What Each Choice Does Today",
         readonly=True,
@@ -82,7 +87,9 @@ class CollectionRunPreview(models.TransientModel):
         # the log is the run's own record: managers read it here
         log = self.env["collection.run.log"]._get_last()
         first_time = Run._is_first_go_live()
+        other_engines = Run._describe_other_engines()
         for preview in self:
+            preview.other_engines = other_engines
             preview.auto_run = Run._is_automatic()
             preview.last_run_id = log
             preview.last_run_summary = log._get_summary() if log else False
@@ -171,6 +178,12 @@ class CollectionRunPreview(models.TransientModel):
         """Switch the automatic run on, from Today's Collections, once it has been checked."""
         self.ensure_one()
         self.env["collection.run"]._go_live(self.go_live, self.date)
+        return self._reopen()
+
+    def action_hand_over_from_other_engines(self):
+        """Switch the other engines' jobs off, from Today's Collections."""
+        self.ensure_one()
+        self.env["collection.run"]._hand_over_from_other_engines()
         return self._reopen()
 
     def action_switch_off(self):
