@@ -272,7 +272,7 @@ class CollectionChannel(models.AbstractModel):
         by_res_id = defaultdict(list)
         for sms in sms_all:
             by_res_id[sms.mail_message_id.res_id].append(sms)
-        queued = {}
+        queued = []
         for record in records:
             for sms in by_res_id.get(record.id, []):
                 if sms.state in ("outgoing", "pending", "sent"):
@@ -284,8 +284,8 @@ class CollectionChannel(models.AbstractModel):
                         reason=reasons.get(sms.failure_type, sms.failure_type or "-"),
                     )
                     delivery = Delivery(problems=[problem], sms=sms)
-                queued[record] = queued[record] + delivery if record in queued else delivery
-        return merge(refused, queued)
+                queued.append({record: delivery})
+        return merge(refused, *queued)
 
     # ------------------------------------------------------------------ WhatsApp
     @api.model

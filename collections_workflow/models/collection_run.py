@@ -361,24 +361,22 @@ class CollectionRun(models.AbstractModel):
             if level.requires_contact and not catch_up:
                 if contacts is None:
                     contacts = self._get_contacts(moves)
-                if not self._was_contacted(move, level, contacts):
-                    first = self._get_first_contact_level(move, due, today)
-                    if first and first != level:
-                        note = self.env._(
-                            "Starts at level %(first)s: level %(level)s needs an earlier "
-                            "message, and the customer got none.",
-                            first=first.name,
-                            level=level.name,
-                        )
-                        skipped += [
-                            (move, other, note)
-                            for other in due
-                            if other.day_offset < first.day_offset
-                            and (move.id, other.id) not in done
-                        ]
-                        late = (today - move.invoice_date_due).days
-                        restarts[move] = max(late - first.day_offset, move.collection_delay_days)
-                        due, level = [], first
+                first = self._get_restart_level(move, level, due, today, contacts)
+                if first:
+                    note = self.env._(
+                        "Starts at level %(first)s: level %(level)s needs an earlier "
+                        "message, and the customer got none.",
+                        first=first.name,
+                        level=level.name,
+                    )
+                    skipped += [
+                        (move, other, note)
+                        for other in due
+                        if other.day_offset < first.day_offset and (move.id, other.id) not in done
+                    ]
+                    late = (today - move.invoice_date_due).days
+                    restarts[move] = max(late - first.day_offset, move.collection_delay_days)
+                    due, level = [], first
             skipped += [
                 (move, other, later_note) for other in due[:-1] if (move.id, other.id) not in done
             ]
@@ -475,11 +473,15 @@ class CollectionRun(models.AbstractModel):
         return contacts
 
     @api.model
-    def _was_contacted(self, move, level, contacts):
-        """Whether ``move`` (or its customer, for a level per customer) got a message
-        from a level before ``level``."""
+    def _get_restart_level(self, move, level, due, today, contacts):
+        """The level ``move`` starts over at instead of ``level``, which requires earlier
+        contact: none where ``move`` (or its customer, for a level per customer) got a
+        message from a level before ``level``, else ``_get_first_contact_level``."""
         record = move.commercial_partner_id if level._is_per_customer() else move
-        return any(other.day_offset < level.day_offset for other in contacts.get(record, []))
+        if any(other.day_offset < level.day_offset for other in contacts.get(record, [])):
+            return None
+        first = self._get_first_contact_level(move, due, today)
+        return first if first != level else None
 
     @api.model
     def _get_first_contact_level(self, move, due, today):

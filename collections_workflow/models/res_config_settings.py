@@ -76,14 +76,16 @@ class ResConfigSettings(models.TransientModel):
         log = self.env["collection.run.log"].sudo()._get_last()
         errors = self.env["collection.run.log"].sudo().search([("state", "=", "error")], limit=1)
         cron = Run._get_cron()
+        first_go_live = Run._is_first_go_live()
+        other_engines = Run._describe_other_engines()
         for settings in self:
             settings.collection_last_run_summary = (
                 log._get_summary() if log else self.env._("No run yet.")
             )
             settings.collection_last_run_error = errors.error or False
             settings.collection_next_run = cron.nextcall if cron.active else False
-            settings.collection_first_go_live = Run._is_first_go_live()
-            settings.collection_other_engines = Run._describe_other_engines()
+            settings.collection_first_go_live = first_go_live
+            settings.collection_other_engines = other_engines
 
     @api.model
     def get_values(self):
