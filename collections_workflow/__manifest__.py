@@ -3,7 +3,7 @@
 {
     "name": "Collections Workflow",
     "summary": "Receivables collection: advisors, supervisors and the customer portfolio",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/collections-workflow/collections_workflow",
     "author": "collections_workflow contributors",
@@ -46,6 +46,7 @@
         "wizard/collection_run_preview_views.xml",
         "views/collection_worklist_views.xml",
         "views/res_config_settings_views.xml",
+        "views/collection_config_views.xml",
         "views/collections_workflow_menus.xml",
     ],
     "demo": [
@@ -54,6 +55,7 @@
         "demo/account_move_demo.xml",
         "demo/collection_promise_demo.xml",
     ],
+    "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
     "assets": {
         "web.assets_tests": [

@@ -24,3 +24,30 @@ def uninstall_hook(env):
     payments.with_context(force_delete=True).unlink()
     moves.filtered(lambda move: move.state == "posted").button_draft()
     moves.with_context(force_delete=True).unlink()
+
+
+def post_init_hook(env):
+    """Name the shipped records that have no translatable name in the company's language.
+
+    A calendar's and a partner's names are plain text, so, as Odoo names the calendar it
+    creates for a company, they are written once, translated, when the addon is installed.
+    """
+    lang = env.company.partner_id.lang or env.lang
+    name_shipped_records(env(context=dict(env.context, lang=lang)))
+
+
+def name_shipped_records(env):
+    names = {
+        "resource_calendar_collection_contact_hours": env._("Collections contact hours"),
+        "resource_calendar_attendance_collection_0": env._("Monday"),
+        "resource_calendar_attendance_collection_1": env._("Tuesday"),
+        "resource_calendar_attendance_collection_2": env._("Wednesday"),
+        "resource_calendar_attendance_collection_3": env._("Thursday"),
+        "resource_calendar_attendance_collection_4": env._("Friday"),
+        "resource_calendar_attendance_collection_5": env._("Saturday"),
+        "res_partner_collection_legal_counsel": env._("Legal Counsel (Collections)"),
+    }
+    for xmlid, name in names.items():
+        record = env.ref(f"collections_workflow.{xmlid}", raise_if_not_found=False)
+        if record:
+            record.name = name

@@ -14,8 +14,11 @@ from . import collection_outbox
 from . import collection_worklist
 from . import ir_qweb
 from . import res_company
+from . import collection_settings_mixin
+from . import collection_config
 from . import res_config_settings
 from . import res_partner
+from . import res_users
 from . import account_move
 from . import mail_template
 from . import sms_template

@@ -517,8 +517,10 @@ class CollectionRun(models.AbstractModel):
             deferred, actions, today
         )
         traces = defaultdict(list)
-        for level, invoices_by_record in self._group_by_level(actions, deferred).items():
-            steps, lines = self._act(level, invoices_by_record, today, speakers)
+        by_level = self._group_by_level(actions, deferred)
+        Run = self.with_context(collection_level_invoices=self._get_message_invoices(by_level))
+        for level, invoices_by_record in by_level.items():
+            steps, lines = Run._act(level, invoices_by_record, today, speakers)
             event_vals += self._prepare_step_vals(level, invoices_by_record, steps, today)
             for target, line in lines:
                 traces[target].append(line)
@@ -547,6 +549,21 @@ class CollectionRun(models.AbstractModel):
             if (record, level) not in deferred:
                 by_level[level][record] = invoices
         return by_level
+
+    @api.model
+    def _get_message_invoices(self, by_level):
+        """``((customer id, invoice ids), ...)``: the invoices a message per customer lists.
+
+        Those of every level per customer that acts for the customer in the batch: its
+        messages are one (see ``_get_speakers``). Read by the templates through the
+        customer's ``collection_level_invoice_ids``.
+        """
+        invoices = defaultdict(list)
+        for level, invoices_by_record in by_level.items():
+            if level._is_per_customer():
+                for record, record_invoices in invoices_by_record.items():
+                    invoices[record.id] += record_invoices.ids
+        return tuple((customer_id, tuple(ids)) for customer_id, ids in invoices.items())
 
     @api.model
     def _prepare_deferred_vals(self, deferred, actions, today):
@@ -694,7 +711,10 @@ class CollectionRun(models.AbstractModel):
         company = level.company_id
         delivered = merge(
             *(
-                getattr(Channel, f"_deliver_{channel.code}")(level, speaking, company)
+                # in the run's context: the templates read the invoices of the messages
+                getattr(Channel, f"_deliver_{channel.code}")(
+                    level.with_env(self.env), speaking.with_env(self.env), company
+                )
                 for channel in (level._get_channels() if speaking else [])
             )
         )

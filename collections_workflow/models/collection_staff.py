@@ -132,17 +132,28 @@ class CollectionStaff(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._normalize_phone_vals(vals)
-        return super().create(vals_list)
+        staff = super().create(vals_list)
+        staff._set_home_actions()
+        return staff
 
     def write(self, vals):
         if not {"phone", "whatsapp", "country_id"} & vals.keys():
-            return super().write(vals)
-        # numbers are read against each record's own country: write them one by one
-        for staff in self:
-            staff_vals = dict(vals)
-            self._normalize_phone_vals(staff_vals, staff)
-            super(CollectionStaff, staff).write(staff_vals)
-        return True
+            result = super().write(vals)
+        else:
+            # numbers are read against each record's own country: write them one by one
+            for staff in self:
+                staff_vals = dict(vals)
+                self._normalize_phone_vals(staff_vals, staff)
+                super(CollectionStaff, staff).write(staff_vals)
+            result = True
+        if vals.get("user_id"):
+            self._set_home_actions()
+        return result
+
+    def _set_home_actions(self):
+        for role in ("advisor", "supervisor"):
+            staff = self.filtered(lambda record, role=role: record.role == role)
+            staff.user_id._collection_set_home_action(role)
 
     def _phone_country(self, vals, staff=None):
         if vals.get("country_id"):

@@ -1,105 +1,19 @@
 # Copyright 2026 collections_workflow contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
-
-from .collection_run import GO_LIVE_CHOICES
-
-MANAGER = "collections_workflow.collections_workflow_group_manager"
+from odoo import api, models
 
 
 class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
-
-    collection_auto_run = fields.Boolean(
-        string="Automatic Collections",
-        groups=MANAGER,
-        help="The daily run acts by itself, every hour, in each customer's contact hours. "
-        "Off: nothing is sent unless a manager clicks Run Now in Today's Collections.",
-    )
-    collection_go_live = fields.Selection(
-        GO_LIVE_CHOICES,
-        string="Go-Live",
-        default="first_level",
-        groups=MANAGER,
-        help="How the automatic run starts, the first time, with the invoices already late. "
-        "Start at the first reminder: an invoice never reminded gets the first message "
-        "after its due date, and escalates from there. Catch up today: every invoice gets "
-        "its highest level due today, formal letters and hand-overs included. Today's "
-        "Collections shows what each choice does.",
-    )
-    collection_first_go_live = fields.Boolean(
-        string="Not Live Yet", compute="_compute_collection_run", groups=MANAGER
-    )
-    collection_other_engines = fields.Text(
-        string="Other Dunning Engines", compute="_compute_collection_run", groups=MANAGER
-    )
-    collection_last_run_summary = fields.Char(
-        string="Last Run", compute="_compute_collection_run", groups=MANAGER
-    )
-    collection_last_run_error = fields.Text(
-        string="Last Error", compute="_compute_collection_run", groups=MANAGER
-    )
-    collection_next_run = fields.Datetime(
-        string="Next Run", compute="_compute_collection_run", groups=MANAGER
-    )
-    collection_contact_calendar_id = fields.Many2one(
-        related="company_id.collection_contact_calendar_id", readonly=False
-    )
-    collection_cap_total = fields.Integer(related="company_id.collection_cap_total", readonly=False)
-    collection_cap_email = fields.Integer(related="company_id.collection_cap_email", readonly=False)
-    collection_cap_sms = fields.Integer(related="company_id.collection_cap_sms", readonly=False)
-    collection_cap_whatsapp = fields.Integer(
-        related="company_id.collection_cap_whatsapp", readonly=False
-    )
-    collection_whatsapp_mode = fields.Selection(
-        related="company_id.collection_whatsapp_mode", readonly=False
-    )
-    collection_whatsapp_phone_number_id = fields.Char(
-        related="company_id.collection_whatsapp_phone_number_id", readonly=False
-    )
-    collection_whatsapp_token = fields.Char(
-        related="company_id.collection_whatsapp_token", readonly=False
-    )
-    collection_dispute_alert_days = fields.Integer(
-        related="company_id.collection_dispute_alert_days", readonly=False
-    )
-    collection_payment_check_user_id = fields.Many2one(
-        related="company_id.collection_payment_check_user_id", readonly=False
-    )
-    collection_payment_check_days = fields.Integer(
-        related="company_id.collection_payment_check_days", readonly=False
-    )
-
-    @api.depends("collection_auto_run")
-    def _compute_collection_run(self):
-        Run = self.env["collection.run"]
-        log = self.env["collection.run.log"].sudo()._get_last()
-        errors = self.env["collection.run.log"].sudo().search([("state", "=", "error")], limit=1)
-        cron = Run._get_cron()
-        first_go_live = Run._is_first_go_live()
-        other_engines = Run._describe_other_engines()
-        for settings in self:
-            settings.collection_last_run_summary = (
-                log._get_summary() if log else self.env._("No run yet.")
-            )
-            settings.collection_last_run_error = errors.error or False
-            settings.collection_next_run = cron.nextcall if cron.active else False
-            settings.collection_first_go_live = first_go_live
-            settings.collection_other_engines = other_engines
+    _name = "res.config.settings"
+    _inherit = ["res.config.settings", "collection.settings.mixin"]
 
     @api.model
     def get_values(self):
         values = super().get_values()
-        if self.env.user.has_group(MANAGER):
-            values["collection_auto_run"] = self.env["collection.run"]._is_automatic()
+        values.update(self._get_collection_values())
         return values
 
     def set_values(self):
         res = super().set_values()
-        if self.env.user.has_group(MANAGER):
-            Run = self.env["collection.run"]
-            if self.collection_auto_run:
-                Run._go_live(self.collection_go_live)
-            else:
-                Run._set_automatic(False)
+        self._apply_collection_run()
         return res

@@ -88,6 +88,18 @@ class ResPartner(models.Model):
         compute="_compute_collection_open_invoice_ids",
         help="The customer's posted invoices still to be paid in the current company.",
     )
+    collection_level_invoice_ids = fields.Many2many(
+        "account.move",
+        string="Invoices of the Message",
+        compute="_compute_collection_level_invoice_ids",
+        help="In a message of a level with one message per customer: the customer's "
+        "invoices that reach the level that day. Elsewhere (a preview), its open invoices.",
+    )
+    collection_level_amount = fields.Char(
+        string="Amount Due in the Message",
+        compute="_compute_collection_level_invoice_ids",
+        help="The amount due of the invoices of the message, one total per currency.",
+    )
     collection_in_portfolio = fields.Boolean(
         string="In My Portfolio",
         compute="_compute_collection_in_portfolio",
@@ -153,6 +165,21 @@ class ResPartner(models.Model):
             partner.collection_open_invoice_ids = by_partner.get(
                 partner.commercial_partner_id, invoices.browse()
             )
+
+    @api.depends_context("company", "collection_level_invoices")
+    def _compute_collection_level_invoice_ids(self):
+        # set by the run while it renders a level's messages: ((customer id, invoice ids), ...)
+        chosen = dict(self.env.context.get("collection_level_invoices") or ())
+        Channel = self.env["collection.channel"]
+        for partner in self:
+            invoice_ids = chosen.get(partner.commercial_partner_id.id)
+            invoices = (
+                self.env["account.move"].browse(invoice_ids)
+                if invoice_ids is not None
+                else partner.collection_open_invoice_ids
+            )
+            partner.collection_level_invoice_ids = invoices
+            partner.collection_level_amount = Channel._format_amounts(invoices)
 
     @api.depends_context("company")
     def _compute_collection_rollup(self):

@@ -124,11 +124,28 @@ class CollectionRunCase(CollectionsCommon):
         cls.customer_carla.write({"email": "pagos@emilia.example.com", "phone": "+56 2 2345 6702"})
         cls.customer_elena.write({"email": "pagos@cordillera.example.com"})
 
+    # most tests follow one invoice's messages: they run the shipped strategies with one
+    # message per invoice (the shipped templates per invoice); the shipped grouping has
+    # its own tests (TestShippedGrouping)
+    per_invoice = True
+
     @classmethod
     def _copy_strategy(cls, xmlid):
         shipped = cls.env.ref(f"collections_workflow.{xmlid}").sudo()
         strategy = shipped.copy({"company_id": cls.company.id, "partner_category_ids": False})
+        if cls.per_invoice:
+            for level in strategy.level_ids.filtered("group_invoices"):
+                level.write(cls._per_invoice_vals(level))
         return strategy.sudo(False)
+
+    @classmethod
+    def _per_invoice_vals(cls, level):
+        vals = {"group_invoices": False}
+        for fname in level._channel_template_fields().values():
+            template_xmlid = level[fname].get_external_id().get(level[fname].id, "")
+            if template_xmlid.endswith("_customer"):
+                vals[fname] = cls.env.ref(template_xmlid.removesuffix("_customer")).id
+        return vals
 
     def _invoice(self, partner, amount=1000.0, due=DUE):
         invoice = self.env["account.move"].create(

@@ -323,6 +323,30 @@ class TestAutomaticSwitch(CollectionRunCase):
             self.env["collection.run"].with_user(self.user_bruno)._set_automatic(True)
         self.assertFalse(cron.active)
 
+    def test_manager_without_settings_rights_configures_collections(self):
+        self.assertFalse(self.user_manager.has_group("base.group_system"))
+        self.assertTrue(
+            self.env.ref("collections_workflow.collection_config_menu")
+            .with_user(self.user_manager)
+            ._filter_visible_menus()
+        )
+        self.env["collection.run.log"].search([]).unlink()
+        Config = self.env["collection.config"].with_user(self.user_manager)
+        form = Form(Config)
+        self.assertTrue(form.collection_first_go_live)
+        form.collection_cap_email = 2
+        form.collection_auto_run = True
+        form.save().action_save()
+        self.assertEqual(self.company.collection_cap_email, 2)
+        self.assertTrue(self.env["collection.run"]._is_automatic())
+        self.assertTrue(Form(Config).collection_auto_run, "the form shows the run on")
+        with self.assertRaises(AccessError):
+            self.env["collection.config"].with_user(self.user_bruno).create({})
+        other = self.env["res.company"].create({"name": "Other Collections Co"})
+        with self.assertRaises(AccessError):
+            Config.create({"company_id": other.id, "collection_cap_email": 9})
+        self.assertNotEqual(other.collection_cap_email, 9)
+
     def test_go_live_choice_in_the_settings(self):
         self.user_manager.group_ids += self.env.ref("base.group_system") | self.env.ref(
             "account.group_account_manager"

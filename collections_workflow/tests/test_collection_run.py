@@ -548,3 +548,57 @@ class TestCollectionRun(CollectionRunCase):
         for invoice in (bruno_early, bruno_late, elena):
             self.assertEqual(len(self._mails(invoice)), 3)
         self.assertFalse(self._mails(carla))
+
+
+@tagged("post_install", "-at_install")
+class TestShippedGrouping(CollectionRunCase):
+    """The shipped Standard strategy writes to a customer once a day, whatever the number of
+    its invoices at a level: one message listing them, one event per invoice."""
+
+    per_invoice = False
+
+    def test_one_message_per_customer_and_day_listing_its_invoices(self):
+        self.assertTrue(self.level[-3].group_invoices, "shipped so")
+        first = self._invoice(self.customer_bruno, 400.0)
+        second = self._invoice(self.customer_bruno, 600.0)
+        later = self._invoice(self.customer_bruno, 900.0, due=DUE + timedelta(days=5))
+        with freeze_time(DUE - timedelta(days=3)):
+            events = self.Run._run()
+        self.assertEqual(events.invoice_id, first | second)
+        self.assertEqual(set(events.mapped("state")), {"done"})
+        mail = self._mails(self.customer_bruno)
+        self.assertEqual(len(mail), 1, "one reminder, not two")
+        self.assertIn("due soon", mail.subject)
+        self.assertIn(first.name, mail.body_html)
+        self.assertIn(second.name, mail.body_html)
+        self.assertNotIn(later.name, mail.body_html, "only the invoices at the level")
+        self.assertIn(self.customer_bruno.currency_id.format(1000.0), mail.body_html, "the total")
+        self.assertIn(self.bruno.name, mail.body_html, "names the advisor")
+        self.assertFalse(self._mails(first) | self._mails(second), "nothing per invoice")
+
+    def test_due_today_sms_and_formal_letter_once_per_customer(self):
+        first, second = self._invoice(self.customer_bruno), self._invoice(self.customer_bruno, 250)
+        with freeze_time(DUE):
+            self.Run._run()
+        sms = self.env["sms.sms"].search([("partner_id", "=", self.customer_bruno.id)])
+        self.assertEqual(len(sms), 1)
+        self.assertIn(first.name, sms.body)
+        self.assertIn(second.name, sms.body)
+        self.assertIn(self.bruno.name, sms.body)
+        self._run_days(DUE + timedelta(days=1), DUE + timedelta(days=30))
+        letters = (first | second).collection_event_ids.filtered("letter_html")
+        self.assertEqual(len(letters), 1, "one formal letter for the customer")
+        self.assertIn(first.name, letters.letter_html)
+        self.assertIn(second.name, letters.letter_html)
+        self.assertEqual(
+            (first | second)
+            .collection_event_ids.filtered(lambda event: event.level_id == self.level[30])
+            .mapped("state"),
+            ["done", "done"],
+        )
+
+    def test_a_template_preview_lists_the_open_invoices(self):
+        invoice = self._invoice(self.customer_bruno)
+        template = self.env.ref("collections_workflow.mail_template_collection_overdue_customer")
+        body = template._render_field("body_html", self.customer_bruno.ids)[self.customer_bruno.id]
+        self.assertIn(invoice.name, body)

@@ -3,7 +3,7 @@
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import CollectionsCommon
@@ -96,3 +96,22 @@ class TestCollectionStaff(CollectionsCommon):
         self.assertEqual(advisor.phone, "+51912345603")
         self.assertIn(advisor, self.ana.advisor_ids)
         self.assertEqual(advisor.company_id, self.company)
+
+    def test_linked_users_open_collections_at_login(self):
+        worklist = self.env.ref("collections_workflow.collection_worklist_action")
+        overview = self.env.ref("collections_workflow.collection_dashboard_action")
+        self.assertEqual(self.user_bruno.action_id.id, worklist.id)
+        self.assertEqual(self.user_ana.action_id.id, overview.id)
+        # a user's own home action is kept
+        user = new_test_user(
+            self.env, "cw_rosa", groups="collections_workflow.collections_workflow_group_advisor"
+        )
+        invoices = self.env.ref("account.action_move_out_invoice_type")
+        user.action_id = invoices.id
+        form = Form(self.Staff.with_user(self.user_manager))
+        form.first_name = "Rosa"
+        form.last_name = "Huamán"
+        form.user_id = user
+        form.supervisor_id = self.ana
+        form.save()
+        self.assertEqual(user.action_id.id, invoices.id)

@@ -4,6 +4,7 @@ from datetime import date, datetime, timedelta
 
 from odoo.tests import freeze_time, tagged
 
+from ..hooks import post_init_hook
 from .common import DUE, CollectionRunCase
 
 
@@ -40,6 +41,16 @@ class TestContactRules(CollectionRunCase):
 
     def _events(self, invoice):
         return invoice.collection_event_ids.filtered(lambda event: event.state != "skipped")
+
+    def test_shipped_calendar_named_in_the_company_language(self):
+        self.env["res.lang"]._activate_lang("es_CL")
+        self.env["ir.module.module"]._load_module_terms(["collections_workflow"], ["es_CL"])
+        self.company.partner_id.lang = "es_CL"
+        post_init_hook(self.env)
+        self.assertEqual(self.calendar.name, "Horario de contacto de cobranza")
+        self.assertEqual(self.calendar.attendance_ids.sorted("dayofweek")[0].name, "Lunes")
+        legal = self.env.ref("collections_workflow.res_partner_collection_legal_counsel")
+        self.assertEqual(legal.name, "Asesoría legal (cobranza)")
 
     def test_due_today_message_deferred_past_the_due_date_is_not_sent(self):
         self.env["resource.calendar.leaves"].create(

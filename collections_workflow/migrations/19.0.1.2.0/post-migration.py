@@ -1,0 +1,37 @@
+# Copyright 2026 collections_workflow contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The shipped Standard strategy's messages go one per customer and day (their data is
+noupdate): each shipped level still on its shipped template per invoice moves to the
+template per customer, which lists the invoices."""
+
+from odoo import SUPERUSER_ID, api
+
+# level: (template field, its shipped template's name)
+LEVELS = {
+    "collection_level_standard_before_due": ("email_template_id", "before_due"),
+    "collection_level_standard_due_today": ("email_template_id", "due_today"),
+    "collection_level_standard_overdue": ("email_template_id", "overdue"),
+    "collection_level_standard_letter": ("letter_template_id", "formal_letter"),
+}
+
+
+def migrate(cr, version):
+    env = api.Environment(cr, SUPERUSER_ID, {})
+
+    def ref(xmlid):
+        return env.ref(f"collections_workflow.{xmlid}", raise_if_not_found=False)
+
+    for level_xmlid, (fname, template) in LEVELS.items():
+        level = ref(level_xmlid)
+        shipped = ref(f"mail_template_collection_{template}")
+        if not level or level.group_invoices or not shipped or level[fname] != shipped:
+            continue
+        vals = {
+            "group_invoices": True,
+            fname: ref(f"mail_template_collection_{template}_customer").id,
+        }
+        if level.use_sms and level.sms_template_id == ref("sms_template_collection_due_today"):
+            vals["sms_template_id"] = ref("sms_template_collection_due_today_customer").id
+        elif level.use_sms:
+            continue
+        level.write(vals)
