@@ -20,3 +20,12 @@ def test_what_is_missing_is_named(identification):
         "company",
         "advisor",
     ]
+
+
+def test_names_in_an_html_comment_do_not_count(identification):
+    hidden = "<p>Please pay.</p><!-- {{ object.company_id.name }} object.collection_advisor_id -->"
+    assert identification.missing_identification(hidden) == ["company", "advisor"]
+    unclosed = "<p>Pay.</p><!-- object.company_id.name object.collection_advisor_id.name"
+    assert identification.missing_identification(unclosed) == ["company", "advisor"]
+    shown = "<!-- note --><p>{{ object.company_id.name }} object.collection_advisor_id.name</p>"
+    assert identification.missing_identification(shown) == []

@@ -21,6 +21,7 @@ class CollectionDispute(models.Model):
     _inherit = ["collection.hold.mixin", "mail.activity.mixin"]
     _order = "date_open desc, id desc"
     _check_company_auto = True
+    _collection_assignment_fields = ("partner_id", "advisor_id", "supervisor_id", "user_id")
 
     name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/")
     invoice_ids = fields.Many2many(

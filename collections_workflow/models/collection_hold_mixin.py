@@ -1,7 +1,26 @@
 # Copyright 2026 collections_workflow contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+
+MANAGER = "collections_workflow.collections_workflow_group_manager"
+
+
+def check_assignment_write(records, vals, fnames):
+    """Refuse a change of whose record it is (customer, advisor, supervisor, responsible)
+    by anyone but a collections manager: the record rules and the KPIs read them."""
+    changed = [fname for fname in fnames if fname in vals]
+    if changed and not records.env.su and not records.env.user.has_group(MANAGER):
+        raise AccessError(
+            records.env._(
+                "Only a collections manager may change %(fields)s of %(records)s.",
+                fields=", ".join(
+                    records._fields[fname].get_description(records.env)["string"]
+                    for fname in changed
+                ),
+                records=", ".join(records.mapped("display_name")),
+            )
+        )
 
 
 class CollectionHoldMixin(models.AbstractModel):
@@ -35,12 +54,19 @@ class CollectionHoldMixin(models.AbstractModel):
         "collection.staff", compute="_compute_staff", store=True, index="btree_not_null"
     )
 
+    # whose record it is: set when it is created, changed by collections managers only
+    _collection_assignment_fields = ("partner_id", "advisor_id", "supervisor_id")
+
     @api.depends("invoice_ids.collection_advisor_id")
     def _compute_staff(self):
         for hold in self:
             advisor = hold.invoice_ids[:1].collection_advisor_id
             hold.advisor_id = advisor
             hold.supervisor_id = advisor.supervisor_id
+
+    def write(self, vals):
+        check_assignment_write(self, vals, self._collection_assignment_fields)
+        return super().write(vals)
 
     def _get_foreign_invoices(self):
         """The invoices of this record that are not posted invoices of its customer."""

@@ -8,6 +8,10 @@ from odoo.fields import Domain
 
 from ..tools import channels, identification
 
+# a reminder at most three months before the due date, a step at most three years after it
+MIN_DAY_OFFSET = -90
+MAX_DAY_OFFSET = 1095
+
 
 class CollectionLevel(models.Model):
     """One step of a strategy: when it fires, on which channels, which task for whom,
@@ -243,6 +247,22 @@ class CollectionLevel(models.Model):
             for template_field in fields_by_model[templates._name]
         )
         self.sudo().search(domain)._check_channel_templates()
+
+    @api.constrains("day_offset")
+    def _check_day_offset(self):
+        for level in self:
+            if not MIN_DAY_OFFSET <= level.day_offset <= MAX_DAY_OFFSET:
+                raise ValidationError(
+                    self.env._(
+                        "Level %(level)s: its %(field)s must be between %(min)s (days before the "
+                        "due date) and %(max)s (days after it), not %(day)s.",
+                        level=level.name,
+                        field=level._fields["day_offset"].get_description(self.env)["string"],
+                        min=MIN_DAY_OFFSET,
+                        max=MAX_DAY_OFFSET,
+                        day=level.day_offset,
+                    )
+                )
 
     @api.constrains("handover", "handover_partner_id")
     def _check_handover(self):

@@ -3,9 +3,11 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.tools import html2plaintext
+from odoo.exceptions import UserError
+from odoo.tools import email_normalize_all, html2plaintext
 
 from ..tools import reply_intent
+from .collection_hold_mixin import check_assignment_write
 
 
 class CollectionReply(models.Model):
@@ -56,6 +58,17 @@ class CollectionReply(models.Model):
     promise_date = fields.Date(
         string="Date Named", readonly=True, help="The payment date the reply names, if any."
     )
+    sender_unknown = fields.Boolean(
+        string="Unknown Sender",
+        readonly=True,
+        help="The reply comes from an address that is not the customer's nor one of its "
+        "contacts': no action is offered until the advisor confirms the sender.",
+    )
+    read_in_part = fields.Boolean(
+        readonly=True,
+        help="The reply is too long to be read whole for its meaning: only its beginning "
+        "was. The whole message is kept: read it.",
+    )
     state = fields.Selection(
         [("new", "To Handle"), ("done", "Handled")],
         default="new",
@@ -65,6 +78,10 @@ class CollectionReply(models.Model):
     )
     advisor_id = fields.Many2one("collection.staff", readonly=True, index="btree_not_null")
     supervisor_id = fields.Many2one("collection.staff", readonly=True, index="btree_not_null")
+
+    def write(self, vals):
+        check_assignment_write(self, vals, ("partner_id", "advisor_id", "supervisor_id"))
+        return super().write(vals)
 
     @api.model
     def _record_reply(self, partner, message_dict):
@@ -92,8 +109,13 @@ class CollectionReply(models.Model):
         company = invoices[:1].company_id or self.env.company
         advisor = customer.with_company(company).collection_advisor_id
         today = fields.Date.context_today(self)
-        text = html2plaintext(message_dict.get("body") or "")
-        intent, promise_date = reply_intent.read_reply(text, today)
+        body = message_dict.get("body") or ""
+        # a customer writes at the top: the meaning is read in the reply's beginning only,
+        # so that a huge email costs little; the whole email is kept
+        text = html2plaintext(body[: reply_intent.MAX_TEXT * 4])
+        read_in_part = len(text) > reply_intent.MAX_TEXT or len(body) > reply_intent.MAX_TEXT * 4
+        intent, promise_date = reply_intent.read_reply(text[: reply_intent.MAX_TEXT], today)
+        sender_unknown = not self._is_customer_address(customer, message_dict.get("email_from"))
         reply = self.sudo().create(
             {
                 "partner_id": customer.id,
@@ -105,6 +127,8 @@ class CollectionReply(models.Model):
                 "body": message_dict.get("body"),
                 "intent": intent,
                 "promise_date": promise_date,
+                "sender_unknown": sender_unknown,
+                "read_in_part": read_in_part,
                 "advisor_id": advisor.id,
                 "supervisor_id": advisor.supervisor_id.id,
             }
@@ -126,14 +150,62 @@ class CollectionReply(models.Model):
             )
         return reply
 
+    @api.model
+    def _is_customer_address(self, customer, email_from):
+        """Whether ``email_from`` is the address of ``customer`` or of one of its contacts."""
+        senders = set(email_normalize_all(email_from or ""))
+        if not senders:
+            return False
+        contacts = (
+            self.env["res.partner"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("commercial_partner_id", "=", customer.id), ("email", "!=", False)])
+        )
+        known = {address for contact in contacts for address in email_normalize_all(contact.email)}
+        return senders <= known
+
     def _get_task_summary(self):
         self.ensure_one()
+        if self.sender_unknown:
+            return self.env._(
+                "Reply about %(customer)s from an unknown sender (%(sender)s): confirm it",
+                customer=self.partner_id.name,
+                sender=", ".join(email_normalize_all(self.email_from or "")) or "-",
+            )
         if not self.intent:
             return self.env._("Reply from %(customer)s", customer=self.partner_id.name)
         says = dict(self._fields["intent"]._description_selection(self.env))[self.intent]
         return self.env._(
             "Reply from %(customer)s: %(says)s", customer=self.partner_id.name, says=says
         )
+
+    def _check_sender_known(self):
+        unknown = self.filtered("sender_unknown")
+        if unknown:
+            raise UserError(
+                self.env._(
+                    "The reply %(reply)s comes from %(sender)s, not an address of "
+                    "%(customer)s: confirm the sender before acting on it.",
+                    reply=unknown[0].display_name,
+                    sender=unknown[0].email_from or "-",
+                    customer=unknown[0].partner_id.name,
+                )
+            )
+
+    def action_confirm_sender(self):
+        """The advisor knows the sender: the reply's actions are offered."""
+        self.write({"sender_unknown": False})
+        for reply in self:
+            reply.message_post(
+                body=self.env._(
+                    "%(user)s confirmed that %(sender)s writes for %(customer)s.",
+                    user=self.env.user.name,
+                    sender=reply.email_from or "-",
+                    customer=reply.partner_id.name,
+                )
+            )
+        return True
 
     def _close(self, feedback):
         self.write({"state": "done"})
@@ -145,6 +217,7 @@ class CollectionReply(models.Model):
     def action_record_promise(self):
         """The promise form, filled from the reply."""
         self.ensure_one()
+        self._check_sender_known()
         return self.env["collection.promise"]._action_new(
             self._get_open_invoices(),
             {
@@ -158,6 +231,7 @@ class CollectionReply(models.Model):
     def action_open_dispute(self):
         """The dispute form, filled from the reply."""
         self.ensure_one()
+        self._check_sender_known()
         return self.env["collection.dispute"]._action_new(
             self._get_open_invoices(),
             {"default_note": self.body, "collection_reply_id": self.id},
@@ -166,6 +240,7 @@ class CollectionReply(models.Model):
     def action_already_paid(self):
         """The customer says it paid: accounting checks, reminders pause meanwhile."""
         self.ensure_one()
+        self._check_sender_known()
         invoices = self._get_open_invoices().sudo()
         today = fields.Date.context_today(self)
         company = self.company_id

@@ -1,11 +1,12 @@
 # Copyright 2026 collections_workflow contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from odoo.addons.phone_validation.tools import phone_validation
 
 from ..tools import contact_links
+from .collection_hold_mixin import MANAGER
 
 
 class CollectionStaff(models.Model):
@@ -137,6 +138,14 @@ class CollectionStaff(models.Model):
         return staff
 
     def write(self, vals):
+        if "user_id" in vals and not self.env.su and not self.env.user.has_group(MANAGER):
+            # the user sees the portfolio of the person it is linked to
+            raise AccessError(
+                self.env._(
+                    "Only a collections manager links a user to %(staff)s.",
+                    staff=", ".join(self.mapped("name")),
+                )
+            )
         if not {"phone", "whatsapp", "country_id"} & vals.keys():
             result = super().write(vals)
         else:

@@ -354,8 +354,11 @@ class ResPartner(models.Model):
         if (
             self.env.su
             or not user.has_group("collections_workflow.collections_workflow_group_advisor")
-            or user.has_group("collections_workflow.collections_workflow_group_supervisor")
+            or user.has_group("collections_workflow.collections_workflow_group_manager")
         ):
+            return
+        if user.has_group("collections_workflow.collections_workflow_group_supervisor"):
+            self._check_collection_team_assignment(advisor_id)
             return
         changed = self.filtered(
             lambda partner: partner.is_company or not partner.parent_id
@@ -367,6 +370,21 @@ class ResPartner(models.Model):
                     names=", ".join(changed[:3].mapped("display_name")),
                 )
             )
+
+    def _check_collection_team_assignment(self, advisor_id):
+        """A supervisor gives customers to the advisors of its team only: the customer stays
+        in the team's portfolio and KPIs (a manager moves it between teams)."""
+        advisor = self.env["collection.staff"].browse(advisor_id)
+        if advisor.supervisor_id.user_id == self.env.user or advisor.user_id == self.env.user:
+            return
+        raise AccessError(
+            self.env._(
+                "%(advisor)s is not in your team: only a collections manager can give "
+                "%(names)s to another team.",
+                advisor=advisor.name or self.env._("No advisor"),
+                names=", ".join(self[:3].mapped("display_name")),
+            )
+        )
 
     def message_update(self, msg_dict, update_vals=None):
         # a reply to a collection reminder: the advisor gets it as a task

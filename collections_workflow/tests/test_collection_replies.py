@@ -2,11 +2,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timedelta
 
+from odoo.exceptions import UserError
 from odoo.tests import Form, freeze_time, tagged
 
+from ..tools import reply_intent
 from .common import DUE, CollectionRunCase
 
-REPLY = """From: Pagos Andes <pagos@andes.example.com>
+REPLY = """From: {sender}
 To: {to}
 Subject: Re: {subject}
 Message-ID: <{reference}@andes.example.com>
@@ -33,8 +35,11 @@ class TestCollectionReplies(CollectionRunCase):
         self.assertEqual(len(mail), 1)
         return mail
 
-    def _reply(self, mail, text, reference="reply-1"):
+    def _reply(
+        self, mail, text, reference="reply-1", sender="Pagos Andes <pagos@andes.example.com>"
+    ):
         raw = REPLY.format(
+            sender=sender,
             to=mail.reply_to or "catchall@example.com",
             subject=mail.subject,
             parent=mail.message_id,
@@ -134,6 +139,7 @@ class TestCollectionReplies(CollectionRunCase):
         # a reply to another message of the invoice is not a reply to a reminder
         note = invoice.message_post(body="Factura enviada", message_type="comment")
         raw = REPLY.format(
+            sender="Pagos Andes <pagos@andes.example.com>",
             to="catchall@example.com",
             subject="Factura",
             parent=note.message_id,
@@ -157,3 +163,42 @@ class TestCollectionReplies(CollectionRunCase):
         self.assertEqual(Reply.with_user(self.user_ana).search([]), reply)
         self.assertFalse(Reply.with_user(self.user_carla).search([]))
         self.assertFalse(Reply.with_user(self.user_diego).search([]))
+
+    def test_reply_from_an_unknown_sender_offers_nothing_until_confirmed(self):
+        invoice = self._invoice(self.customer_bruno)
+        reply = self._reply(
+            self._remind(invoice), "Ya pagamos la factura.", sender="Luis <attacker@evil.test>"
+        )
+        self.assertEqual(reply.intent, "paid", "its words are read")
+        self.assertTrue(reply.sender_unknown)
+        self.assertEqual(
+            reply.activity_ids.summary,
+            "Reply about Comercial Andes SpA from an unknown sender "
+            "(attacker@evil.test): confirm it",
+        )
+        advisor_reply = reply.with_user(self.user_bruno)
+        for action in ("action_already_paid", "action_record_promise", "action_open_dispute"):
+            with self.assertRaisesRegex(UserError, "confirm the sender"):
+                getattr(advisor_reply, action)()
+        self.assertFalse(invoice.collection_paused_until, "nothing paused")
+        advisor_reply.action_confirm_sender()
+        self.assertFalse(reply.sender_unknown)
+        advisor_reply.action_already_paid()
+        self.assertTrue(invoice.collection_paused_until)
+
+    def test_a_contact_of_the_customer_is_a_known_sender(self):
+        self.env["res.partner"].create(
+            {"name": "Tesorería", "parent_id": self.customer_bruno.id, "email": "teso@andes.cl"}
+        )
+        invoice = self._invoice(self.customer_bruno)
+        reply = self._reply(self._remind(invoice), "Ya pagamos.", sender="teso@andes.cl")
+        self.assertFalse(reply.sender_unknown)
+
+    def test_a_huge_reply_is_kept_whole_and_read_in_part(self):
+        invoice = self._invoice(self.customer_bruno)
+        filler = "Detalle de la conciliación del mes, línea por línea.\n" * 20000
+        reply = self._reply(self._remind(invoice), filler + "Ya pagué.")
+        self.assertGreater(len(filler), 4 * reply_intent.MAX_TEXT)
+        self.assertTrue(reply.read_in_part)
+        self.assertFalse(reply.intent, "the end of a huge reply is not read")
+        self.assertIn("Ya pagué.", reply.body, "the whole message is kept")

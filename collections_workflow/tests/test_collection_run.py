@@ -347,6 +347,15 @@ class TestCollectionRun(CollectionRunCase):
             self.level[3].group_invoices = True
         with self.assertRaisesRegex(ValidationError, "agency or lawyer"):
             self.level[30].handover = "agency"
+        for day in (-9999, 5000):
+            with self.assertRaisesRegex(ValidationError, f"between -90 .* and 1095 .*not {day}"):
+                self.level[30].day_offset = day
+        with self.assertRaisesRegex(ValidationError, "company and the advisor|advisor"):
+            self.level[
+                3
+            ].email_template_id.body_html = (
+                "<p>Please pay.</p><!-- object.company_id.name object.collection_advisor_id -->"
+            )
 
     def test_run_now_for_managers_only(self):
         self._invoice(self.customer_bruno)

@@ -125,6 +125,91 @@ class TestCollectionsSecurity(CollectionsCommon):
         with self.assertRaises(AccessError):
             self.customer_elena.with_user(self.user_ana).collection_advisor_id = self.carla
 
+    @mute_logger("odoo.addons.base.models.ir_rule")
+    def test_supervisor_cannot_give_a_customer_to_another_team(self):
+        with self.assertRaisesRegex(AccessError, "Elena .* not in your team"):
+            self.customer_bruno.with_user(self.user_ana).collection_advisor_id = self.elena
+        self.assertEqual(self.customer_bruno.collection_advisor_id, self.bruno)
+        self.customer_bruno.with_user(self.user_manager).collection_advisor_id = self.elena
+        self.assertEqual(self.customer_bruno.collection_advisor_id, self.elena)
+
+    @mute_logger("odoo.addons.base.models.ir_rule")
+    def test_contacts_of_another_teams_customer_stay_out_of_reach(self):
+        self.assertTrue(self.user_ana.has_group("base.group_partner_manager"))
+        Partner = self.env["res.partner"].with_user(self.user_ana)
+        vals = {"name": "Cobranzas", "type": "invoice", "email": "x@evil.test"}
+        with self.assertRaises(AccessError):
+            Partner.create(dict(vals, parent_id=self.customer_elena.id))
+        self.assertFalse(self.customer_elena.child_ids, "nothing created")
+        contact = self.env["res.partner"].create(
+            {"name": "Pagos Cordillera", "parent_id": self.customer_elena.id}
+        )
+        with self.assertRaises(AccessError):
+            contact.with_user(self.user_ana).email = "x@evil.test"
+        with self.assertRaises(AccessError):
+            contact.with_user(self.user_ana).unlink()
+        # the team's customers' contacts, and new customers, are the supervisor's to edit
+        own = Partner.create(dict(vals, parent_id=self.customer_bruno.id))
+        own.email = "pagos2@andes.example.com"
+        self.assertTrue(Partner.create({"name": "Nuevo Cliente SpA", "is_company": True}))
+
+    @mute_logger("odoo.addons.base.models.ir_rule", "odoo.models")
+    def test_only_managers_link_users_to_staff(self):
+        with self.assertRaisesRegex(AccessError, "Only a collections manager links a user"):
+            self.bruno.with_user(self.user_ana).user_id = self.user_ana
+        with self.assertRaises(AccessError):
+            self.ana.with_user(self.user_ana).user_id = self.user_diego
+        self.assertEqual(self.bruno.user_id, self.user_bruno)
+        self.bruno.with_user(self.user_ana).phone = "+56 9 6123 4598"
+        self.bruno.with_user(self.user_manager).user_id = self.user_carla
+        self.assertEqual(self.bruno.user_id, self.user_carla)
+
+    @mute_logger("odoo.addons.base.models.ir_rule", "odoo.models")
+    def test_assignment_of_promises_disputes_and_replies_is_a_managers_act(self):
+        promise = self.env["collection.promise"].create(
+            {
+                "partner_id": self.customer_bruno.id,
+                "invoice_ids": [(6, 0, self.invoice_bruno.ids)],
+                "promise_date": self.invoice_bruno.invoice_date_due,
+                "amount": 50.0,
+            }
+        )
+        dispute = self.env["collection.dispute"].create(
+            {
+                "partner_id": self.customer_bruno.id,
+                "invoice_ids": [(6, 0, self.invoice_bruno.ids)],
+                "reason_id": self.env["collection.dispute.reason"].search([], limit=1).id,
+                "user_id": self.user_bruno.id,
+            }
+        )
+        reply = self.env["collection.reply"].create(
+            {
+                "partner_id": self.customer_bruno.id,
+                "company_id": self.company.id,
+                "advisor_id": self.bruno.id,
+                "supervisor_id": self.ana.id,
+                "subject": "Re: factura",
+            }
+        )
+        self.assertEqual(promise.advisor_id, self.bruno)
+        for record, vals in (
+            (promise, {"advisor_id": self.carla.id}),
+            (promise, {"supervisor_id": self.diego.id}),
+            (promise, {"partner_id": self.customer_carla.id}),
+            (dispute, {"user_id": self.user_carla.id}),
+            (dispute, {"advisor_id": self.elena.id}),
+            (reply, {"advisor_id": self.carla.id}),
+            (reply, {"partner_id": self.customer_carla.id}),
+        ):
+            with self.assertRaisesRegex(AccessError, "Only a collections manager may change"):
+                record.with_user(self.user_bruno).write(vals)
+        self.assertEqual(promise.advisor_id, self.bruno)
+        self.assertEqual(dispute.user_id, self.user_bruno)
+        self.assertEqual(reply.advisor_id, self.bruno)
+        promise.with_user(self.user_bruno).note = "Llamó para confirmar"
+        dispute.with_user(self.user_manager).user_id = self.user_ana
+        self.assertEqual(dispute.user_id, self.user_ana)
+
     @mute_logger("odoo.addons.base.models.ir_rule", "odoo.models")
     def test_staff_rights_per_role(self):
         Staff = self.env["collection.staff"]

@@ -9,11 +9,13 @@ import re
 
 COMPANY = re.compile(r"\bcompany(_id)?\b|\bcompany_id\.|\.company\b")
 ADVISOR = re.compile(r"\bcollection_advisor_")
+# what the message never shows: HTML comments
+HIDDEN = re.compile(r"<!--.*?(-->|$)", re.DOTALL)
 
 
 def missing_identification(source):
     """What the template's source does not name: a subset of ``("company", "advisor")``."""
-    source = source or ""
+    source = HIDDEN.sub("", source or "")
     missing = []
     if not COMPANY.search(source):
         missing.append("company")

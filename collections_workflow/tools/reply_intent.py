@@ -12,6 +12,10 @@ import re
 import unicodedata
 from datetime import date, timedelta
 
+# the characters of a reply read for its meaning: a customer writes at the top, the rest
+# is mostly the quoted reminder (and a huge email would cost seconds to read whole)
+MAX_TEXT = 20000
+
 DISPUTE = (
     "no recibi",
     "no recibimos",

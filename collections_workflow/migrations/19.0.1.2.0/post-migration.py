@@ -1,11 +1,23 @@
 # Copyright 2026 collections_workflow contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""The shipped Standard strategy's messages go one per customer and day (their data is
-noupdate): each shipped level still on its shipped template per invoice moves to the
-template per customer, which lists the invoices."""
+"""What changed in data that is noupdate:
+
+- the shipped Standard strategy's messages go one per customer and day: each shipped level
+  still on its shipped template per invoice moves to the template per customer;
+- the customers' record rules reach their contacts and their creation: they are written
+  again as the security file now says.
+"""
+
+from lxml import etree
 
 from odoo import SUPERUSER_ID, api
+from odoo.tools.misc import file_path
 
+RULES = (
+    "res_partner_rule_collections_advisor_write",
+    "res_partner_rule_collections_supervisor_write",
+    "res_partner_rule_collections_manager",
+)
 # level: (template field, its shipped template's name)
 LEVELS = {
     "collection_level_standard_before_due": ("email_template_id", "before_due"),
@@ -35,3 +47,19 @@ def migrate(cr, version):
         elif level.use_sms:
             continue
         level.write(vals)
+    _update_rules(env)
+
+
+def _update_rules(env):
+    tree = etree.parse(file_path("collections_workflow/security/collections_workflow_security.xml"))
+    for xmlid in RULES:
+        rule = env.ref(f"collections_workflow.{xmlid}", raise_if_not_found=False)
+        record = tree.find(f".//record[@id='{xmlid}']")
+        if rule and record is not None:
+            rule.write(
+                {
+                    "name": record.findtext("field[@name='name']"),
+                    "domain_force": record.findtext("field[@name='domain_force']").strip(),
+                    "perm_create": True,
+                }
+            )
