@@ -95,6 +95,17 @@ class CollectionDispute(models.Model):
                     )
                 )
 
+    @api.depends("name")
+    def _compute_display_name(self):
+        # a dispute gets its reference from the sequence when it is saved: until then its
+        # name is the placeholder "/", which the dialog, the breadcrumbs and the browser
+        # tab showed as the new dispute's title
+        for dispute in self:
+            if dispute.name and dispute.name != "/":
+                dispute.display_name = dispute.name
+            else:
+                dispute.display_name = self.env._("New Dispute")
+
     @api.depends("date_open", "date_closed")
     def _compute_age_days(self):
         today = fields.Date.context_today(self)

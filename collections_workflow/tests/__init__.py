@@ -5,6 +5,7 @@ from . import test_portfolio_import
 from . import test_collection_run
 from . import test_concurrent_runs
 from . import test_tour
+from . import test_tour_flows
 from . import test_collection_channels
 from . import test_contact_rules
 from . import test_collection_promises

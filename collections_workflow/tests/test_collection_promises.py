@@ -214,6 +214,21 @@ class TestCollectionDisputes(CollectionRunCase):
             ["Price", "Quantity", "Quality", "Not Received", "Duplicate Invoice", "Other"],
         )
 
+    def test_new_dispute_is_named_new_not_slash(self):
+        # the dialog's heading, the breadcrumbs and the browser tab read the display name
+        invoice = self._invoice(self.customer_bruno)
+        action = invoice.with_user(self.user_bruno).action_collection_open_dispute()
+        form = Form(
+            self.env[action["res_model"]]
+            .with_user(self.user_bruno)
+            .with_context(**action["context"])
+        )
+        self.assertEqual(form.display_name, "New Dispute")
+        self.assertEqual(action["name"], "Open a Dispute")
+        dispute = self._dispute(invoice)
+        self.assertTrue(dispute.display_name.startswith("DISP/"))
+        self.assertEqual(dispute.display_name, dispute.name)
+
     def test_dispute_holds_then_resumes_at_the_chosen_level(self):
         invoice = self._invoice(self.customer_bruno)
         self._run_days(DUE + timedelta(days=3), DUE + timedelta(days=3))
