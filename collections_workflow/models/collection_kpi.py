@@ -1,9 +1,11 @@
 # Copyright 2026 collections_workflow contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import api, models
-from odoo.tools import SQL
+from odoo.fields import Domain
+from odoo.tools import SQL, formatLang
 
 from ..tools import channels
 
@@ -25,6 +27,22 @@ EVENT_GROUPS = {
     "customer": "partner_id",
 }
 CHANNELS = channels.MESSAGES
+# the documents whose open amount makes the receivables (see _get_receivable_domain)
+RECEIVABLE_MOVE_TYPES = ("out_invoice", "out_receipt", "out_refund")
+# the period of the KPIs every view shows by default (DSO and CEI: the usual quarter)
+PERIOD_DAYS = 90
+# the ratios whose denominator may be empty: None ("n/a") then, never 0
+RATIOS = (
+    "dso",
+    "best_dso",
+    "add",
+    "cei",
+    "overdue_ratio",
+    "days_to_pay",
+    "days_late",
+    "promise_kept_ratio",
+    *(f"paid7_ratio_{channel}" for channel in CHANNELS),
+)
 
 
 class CollectionKpi(models.AbstractModel):
@@ -38,6 +56,48 @@ class CollectionKpi(models.AbstractModel):
 
     _name = "collection.kpi"
     _description = "Collection KPIs"
+
+    # ------------------------------------------------------------------ definitions
+    @api.model
+    def _get_receivable_domain(self):
+        """The receivables, defined once for every figure of the addon (overview, KPIs,
+        KPI report, supervisor report, aging): the open amount of the posted customer
+        invoices and receipts minus the open amount of the posted customer credit notes,
+        that is their residual in the company's currency, signed
+        (``amount_residual_signed``: negative for a credit note), as Odoo's aged
+        receivable adds up the customers' open receivable items."""
+        return Domain(
+            [
+                ("state", "=", "posted"),
+                ("move_type", "in", RECEIVABLE_MOVE_TYPES),
+                ("amount_residual", "!=", 0),
+            ]
+        )
+
+    @api.model
+    def _get_receivable_sql(self, alias):
+        """``_get_receivable_domain`` for SQL on ``account_move AS alias``, whatever its
+        open amount (the KPIs read it at a date)."""
+        return SQL(
+            "%s = 'posted' AND %s IN %s",
+            SQL.identifier(alias, "state"),
+            SQL.identifier(alias, "move_type"),
+            RECEIVABLE_MOVE_TYPES,
+        )
+
+    @api.model
+    def _get_period(self, today):
+        """The period (first day, last day) of the KPIs shown by default: the PERIOD_DAYS
+        days up to ``today``, the same for the overview, the KPI report and the
+        supervisor report, so that the same scope gives the same figures."""
+        return today - timedelta(days=PERIOD_DAYS - 1), today
+
+    @api.model
+    def _format_ratio(self, value, digits=1):
+        """A ratio as it reads: "n/a" when it has no value (an empty denominator)."""
+        if value is None or value is False:
+            return self.env._("n/a")
+        return formatLang(self.env, value, digits=digits)
 
     @api.model
     def _compute(self, date_from, date_to, group="company", partners=None):
@@ -63,6 +123,13 @@ class CollectionKpi(models.AbstractModel):
         for kpis in result.values():
             self._derive(kpis, days)
         return dict(result)
+
+    @api.model
+    def _compute_one(self, date_from, date_to, group, key):
+        """The KPIs of one group (``_compute``'s key ``key``), empty ones when it has
+        none: what the overview and the supervisor report show of a scope."""
+        kpis = self._compute(date_from, date_to, group).get(key)
+        return kpis or self._derive(self._empty(), (date_to - date_from).days + 1)
 
     @api.model
     def _key(self, grp):
@@ -101,24 +168,30 @@ class CollectionKpi(models.AbstractModel):
 
     @api.model
     def _derive(self, kpis, days):
-        """The ratios, from the sums (see the README for the formulas and sources)."""
+        """The ratios, from the sums (see the README for the formulas and sources).
+
+        A ratio whose denominator is empty (no credit sales in the period for the DSO,
+        nothing paid, no promise closed...) is None, shown "n/a": neither 0 nor a huge
+        number."""
+
+        def ratio(numerator, denominator, factor=1.0):
+            return numerator / denominator * factor if denominator > 0 else None
+
         sales, ar_end = kpis["sales"], kpis["ar_end"]
-        kpis["dso"] = ar_end / sales * days if sales else 0.0
-        kpis["best_dso"] = kpis["current_end"] / sales * days if sales else 0.0
-        kpis["add"] = kpis["dso"] - kpis["best_dso"]
+        kpis["dso"] = ratio(ar_end, sales, days)
+        kpis["best_dso"] = ratio(kpis["current_end"], sales, days)
+        kpis["add"] = None if kpis["dso"] is None else kpis["dso"] - kpis["best_dso"]
         collectable = kpis["ar_begin"] + sales - kpis["current_end"]
-        kpis["cei"] = (
-            (kpis["ar_begin"] + sales - ar_end) / collectable * 100 if collectable else 0.0
-        )
-        kpis["overdue_ratio"] = kpis["overdue_end"] / ar_end * 100 if ar_end else 0.0
+        kpis["cei"] = ratio(kpis["ar_begin"] + sales - ar_end, collectable, 100)
+        kpis["overdue_ratio"] = ratio(kpis["overdue_end"], ar_end, 100)
         paid = kpis["paid_amount"]
-        kpis["days_to_pay"] = kpis["days_to_pay_weighted"] / paid if paid else 0.0
-        kpis["days_late"] = kpis["days_late_weighted"] / paid if paid else 0.0
-        closed = kpis["promises_closed"]
-        kpis["promise_kept_ratio"] = kpis["promises_kept"] / closed * 100 if closed else 0.0
+        kpis["days_to_pay"] = ratio(kpis["days_to_pay_weighted"], paid)
+        kpis["days_late"] = ratio(kpis["days_late_weighted"], paid)
+        kpis["promise_kept_ratio"] = ratio(kpis["promises_kept"], kpis["promises_closed"], 100)
         for channel in CHANNELS:
-            sent = kpis[f"sent_{channel}"]
-            kpis[f"paid7_ratio_{channel}"] = kpis[f"paid7_{channel}"] / sent * 100 if sent else 0.0
+            kpis[f"paid7_ratio_{channel}"] = ratio(
+                kpis[f"paid7_{channel}"], kpis[f"sent_{channel}"], 100
+            )
         return kpis
 
     # ------------------------------------------------------------------ queries
@@ -140,8 +213,13 @@ class CollectionKpi(models.AbstractModel):
 
     @api.model
     def _read_receivables(self, date_from, date_to, group):
-        """Per group: sales of the period, receivables at its start and end (all, not yet
-        due, overdue), collected, and the paid invoices' days to pay and days late."""
+        """Per group: credit sales of the period (net of credit notes), receivables at its
+        start and end (all, not yet due, overdue), collected, and the paid invoices' days
+        to pay and days late.
+
+        The receivables are those of ``_get_receivable_domain`` read at a date: each
+        document's amount (company currency, signed) less what was reconciled with it by
+        then, as Odoo computes its residual. At today's date they are the residuals."""
         column = self._group_column("move", GROUPS[group])
         self.env["account.move"].flush_model()
         self.env["account.move.line"].flush_model()
@@ -151,32 +229,43 @@ class CollectionKpi(models.AbstractModel):
                 """
                 WITH inv AS (
                     SELECT move.id, %(column)s AS grp, move.amount_total_signed AS amount,
+                           move.move_type != 'out_refund' AS is_invoice,
                            move.invoice_date, move.invoice_date_due AS due
                       FROM account_move move
-                     WHERE move.state = 'posted'
-                       AND move.move_type = 'out_invoice'
+                     WHERE %(receivable)s
                        AND move.invoice_date <= %(date_to)s
                        AND %(scope)s
                 ),
-                paid AS (
-                    SELECT line.move_id AS inv_id,
-                           SUM(part.amount) FILTER (WHERE part.max_date < %(date_from)s)
-                               AS before_start,
-                           SUM(part.amount) FILTER (WHERE part.max_date <= %(date_to)s)
-                               AS by_end,
-                           SUM(part.amount) FILTER (
-                               WHERE part.max_date BETWEEN %(date_from)s AND %(date_to)s
-                                 AND credit_move.move_type != 'out_refund'
-                           ) AS collected,
-                           MAX(part.max_date) FILTER (WHERE part.max_date <= %(date_to)s)
-                               AS last_paid
-                      FROM account_partial_reconcile part
-                      JOIN account_move_line line ON line.id = part.debit_move_id
-                      JOIN inv ON inv.id = line.move_id
-                      JOIN account_move_line credit_line ON credit_line.id = part.credit_move_id
-                      JOIN account_move credit_move ON credit_move.id = credit_line.move_id
+                applied AS (
+                    -- a reconciliation lowers the open amount of an invoice (its debit
+                    -- side) and of a credit note (its credit side) alike
+                    SELECT line.move_id AS inv_id, part.max_date,
+                           CASE WHEN part.debit_move_id = line.id THEN part.amount
+                                ELSE -part.amount END AS amount,
+                           part.debit_move_id = line.id
+                               AND other_move.move_type != 'out_refund' AS is_payment
+                      FROM inv
+                      JOIN account_move_line line ON line.move_id = inv.id
+                      JOIN account_partial_reconcile part
+                        ON line.id IN (part.debit_move_id, part.credit_move_id)
+                      JOIN account_move_line other_line
+                        ON other_line.id = CASE WHEN part.debit_move_id = line.id
+                                                THEN part.credit_move_id
+                                                ELSE part.debit_move_id END
+                      JOIN account_move other_move ON other_move.id = other_line.move_id
                      WHERE line.display_type = 'payment_term'
-                  GROUP BY line.move_id
+                ),
+                paid AS (
+                    SELECT inv_id,
+                           SUM(amount) FILTER (WHERE max_date < %(date_from)s) AS before_start,
+                           SUM(amount) FILTER (WHERE max_date <= %(date_to)s) AS by_end,
+                           SUM(amount) FILTER (
+                               WHERE max_date BETWEEN %(date_from)s AND %(date_to)s
+                                 AND is_payment
+                           ) AS collected,
+                           MAX(max_date) FILTER (WHERE max_date <= %(date_to)s) AS last_paid
+                      FROM applied
+                  GROUP BY inv_id
                 ),
                 item AS (
                     SELECT inv.*, inv.amount - COALESCE(paid.by_end, 0) AS open_end,
@@ -202,9 +291,12 @@ class CollectionKpi(models.AbstractModel):
                 column=column,
                 date_from=date_from,
                 date_to=date_to,
+                receivable=self._get_receivable_sql("move"),
                 scope=self._scope("account.move", "move", "commercial_partner_id"),
                 fully_paid=SQL(
-                    "ABS(open_end) < 0.005 AND last_paid BETWEEN %s AND %s", date_from, date_to
+                    "is_invoice AND ABS(open_end) < 0.005 AND last_paid BETWEEN %s AND %s",
+                    date_from,
+                    date_to,
                 ),
             )
         )

@@ -18,9 +18,12 @@ BUCKET_LABELS = [
 class CollectionAgingReport(models.Model):
     """Open receivables by age: one row per open customer invoice or credit note.
 
-    Amounts are in the company's currency (``amount_residual_signed``); the days late
-    and the bucket are read on the current day (``context_today``), so that the buckets
-    always match the day the report is opened.
+    The receivables are those of ``collection.kpi._get_receivable_domain`` (the one
+    definition the overview and the KPIs use too): amounts in the company's currency
+    (``amount_residual_signed``), negative for a credit note, which lowers the bucket of
+    its due date (usually "Not Due" or the bucket of its date). The days late and the
+    bucket are read on the current day (``context_today``), so that the buckets always
+    match the day the report is opened.
     """
 
     _name = "collection.aging.report"
@@ -126,10 +129,10 @@ class CollectionAgingReport(models.Model):
                 %(bucket_amounts)s
             FROM account_move move
             JOIN res_company company ON company.id = move.company_id
-            WHERE move.state = 'posted'
-              AND move.move_type IN ('out_invoice', 'out_refund', 'out_receipt')
+            WHERE %(receivable)s
               AND move.amount_residual != 0
             """,
+            receivable=self.env["collection.kpi"]._get_receivable_sql("move"),
             days_late=days_late,
             bucket=bucket_case,
             bucket_amounts=bucket_amounts,

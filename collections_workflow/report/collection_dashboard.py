@@ -32,11 +32,12 @@ class CollectionDashboard(models.TransientModel):
     receivables = fields.Monetary(compute="_compute_dashboard")
     overdue = fields.Monetary(compute="_compute_dashboard")
     collected = fields.Monetary(string="Collected (30 Days)", compute="_compute_dashboard")
-    dso = fields.Float(string="DSO (90 Days)", compute="_compute_dashboard", digits=(16, 1))
-    cei = fields.Float(string="CEI (90 Days, %)", compute="_compute_dashboard", digits=(16, 1))
-    overdue_ratio = fields.Float(string="Overdue (%)", compute="_compute_dashboard", digits=(16, 1))
-    promise_kept_ratio = fields.Float(
-        string="Promises Kept (90 Days, %)", compute="_compute_dashboard", digits=(16, 1)
+    # the ratios as they read: "n/a" when the period gives them no denominator
+    dso = fields.Char(string="DSO (90 Days)", compute="_compute_dashboard")
+    cei = fields.Char(string="CEI (90 Days, %)", compute="_compute_dashboard")
+    overdue_ratio = fields.Char(string="Overdue (%)", compute="_compute_dashboard")
+    promise_kept_ratio = fields.Char(
+        string="Promises Kept (90 Days, %)", compute="_compute_dashboard"
     )
     disputes_open = fields.Integer(string="Open Disputes", compute="_compute_dashboard")
     worklist_due = fields.Integer(string="Customers to Act on Today", compute="_compute_dashboard")
@@ -63,8 +64,10 @@ class CollectionDashboard(models.TransientModel):
     def _compute_dashboard(self):
         today = fields.Date.context_today(self)
         Kpi = self.env["collection.kpi"]
-        window = self._sum(Kpi._compute(today - timedelta(days=89), today, "company"))
-        month = self._sum(Kpi._compute(today - timedelta(days=29), today, "company"))
+        group, key = self._get_kpi_scope()
+        date_from, date_to = Kpi._get_period(today)
+        window = Kpi._compute_one(date_from, date_to, group, key)
+        month = Kpi._compute_one(today - timedelta(days=29), today, group, key)
         aging = self._get_aging()
         trend = self._get_trend(today)
         counts = self._get_counts(today)
@@ -74,10 +77,8 @@ class CollectionDashboard(models.TransientModel):
             dashboard.receivables = window["ar_end"]
             dashboard.overdue = window["overdue_end"]
             dashboard.collected = month["collected"]
-            dashboard.dso = window["dso"]
-            dashboard.cei = window["cei"]
-            dashboard.overdue_ratio = window["overdue_ratio"]
-            dashboard.promise_kept_ratio = window["promise_kept_ratio"]
+            for ratio in ("dso", "cei", "overdue_ratio", "promise_kept_ratio"):
+                dashboard[ratio] = Kpi._format_ratio(window[ratio])
             dashboard.disputes_open = int(window["disputes_open"])
             dashboard.update(counts)
             dashboard.aging_html = self._render_aging(aging)
@@ -93,17 +94,21 @@ class CollectionDashboard(models.TransientModel):
         return self.env._("Your customers")
 
     @api.model
-    def _sum(self, kpis_by_group):
-        """One set of KPIs for the whole scope: the sums, then the ratios again."""
-        Kpi = self.env["collection.kpi"]
-        total = Kpi._empty()
-        for kpis in kpis_by_group.values():
-            for key in total:
-                total[key] += kpis.get(key, 0)
-        ages = [(kpis["disputes_open"], kpis["dispute_age"]) for kpis in kpis_by_group.values()]
-        count = sum(number for number, __ in ages)
-        total["dispute_age"] = sum(number * age for number, age in ages) / count if count else 0
-        return Kpi._derive(total, 90)
+    def _get_kpi_scope(self):
+        """(``collection.kpi`` group, key) of the user's scope in the current company:
+        the one the KPI report and the supervisor report give the same figures for. A
+        manager's is the company; a supervisor's its team, an advisor's its customers
+        (those of its staff record); a user without one, what its record rules show."""
+        company = self.env.company
+        if not self.env.user.has_group(MANAGER):
+            staff = self.env["collection.staff"].search(
+                [("user_id", "=", self.env.uid), ("company_id", "=", company.id)],
+                order="role desc, id",
+                limit=1,
+            )
+            if staff:
+                return ("supervisor" if staff.role == "supervisor" else "advisor", staff.id)
+        return "company", company.id
 
     @api.model
     def _get_aging(self):
@@ -190,7 +195,7 @@ class CollectionDashboard(models.TransientModel):
         )
         labels = Markup("").join(
             Markup("<td class='text-center small'>%s<br/>%s</td>")
-            % (week, self.env._("DSO %(dso)s", dso=round(dso or 0.0, 1)))
+            % (week, self.env._("DSO %(dso)s", dso=self.env["collection.kpi"]._format_ratio(dso)))
             for week, __, dso in weeks
         )
         return Markup(

@@ -22,19 +22,7 @@ class CollectionStatementReport(models.AbstractModel):
             invoices = customer.collection_open_invoice_ids
             by_customer[customer.id] = {
                 "invoices": invoices,
-                "aging": [
-                    (
-                        currency,
-                        aging.aging(
-                            [
-                                (invoice.invoice_date_due, invoice.amount_residual)
-                                for invoice in group
-                            ],
-                            today,
-                        ),
-                    )
-                    for currency, group in invoices.grouped("currency_id").items()
-                ],
+                "currencies": self._get_currency_groups(invoices, today),
             }
         invoices = self.env["account.move"].concat(
             *(lines["invoices"] for lines in by_customer.values())
@@ -55,6 +43,23 @@ class CollectionStatementReport(models.AbstractModel):
                 ("over_120", self.env._("Over 120 days")),
             ],
         }
+
+    @api.model
+    def _get_currency_groups(self, invoices, today):
+        """One group per currency of ``invoices`` (amounts of two currencies never add
+        up): ``{"currency", "invoices", "total", "aging": {bucket: amount}}``."""
+        return [
+            {
+                "currency": currency,
+                "invoices": group,
+                "total": sum(group.mapped("amount_residual")),
+                "aging": aging.aging(
+                    [(invoice.invoice_date_due, invoice.amount_residual) for invoice in group],
+                    today,
+                ),
+            }
+            for currency, group in invoices.grouped("currency_id").items()
+        ]
 
     @api.model
     def _get_qr_codes(self, invoices):

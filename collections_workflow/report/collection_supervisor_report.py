@@ -6,13 +6,14 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.fields import Domain
 
+from ..models.collection_kpi import PERIOD_DAYS
 from ..tools.aging import BUCKETS
 
 ADVISOR_GROUP = "collections_workflow.collections_workflow_group_advisor"
 SUPERVISOR_GROUP = "collections_workflow.collections_workflow_group_supervisor"
 MANAGER_GROUP = "collections_workflow.collections_workflow_group_manager"
-# the advisors' figures read the last 30 days; the promises due in the next 7
-KPI_DAYS = 30
+# the advisors' figures read the period of the overview (collection.kpi._get_period);
+# the promises due in the next 7 days
 PROMISE_DAYS = 7
 WORST_ACCOUNTS = 10
 # a long list helps no one on paper: the oldest items are shown, with the full count
@@ -34,7 +35,8 @@ KPI_COLUMNS = (
 class CollectionSupervisorReport(models.AbstractModel):
     """The collections report of a supervisor's team, or of one advisor.
 
-    Its portfolio and aging, the worst accounts, the promises due within a week, the open
+    Its portfolio (the receivables of ``collection.kpi._get_receivable_domain``, as the
+    overview's) and aging, the worst accounts, the promises due within a week, the open
     disputes, the overdue tasks and each advisor's figures beside the team's. Amounts in
     the company's currency.
     """
@@ -60,6 +62,7 @@ class CollectionSupervisorReport(models.AbstractModel):
             "reports": {staff.id: report._get_staff_values(staff, today, kpis) for staff in staffs},
             "buckets": self._get_buckets(),
             "kpi_columns": self._get_kpi_columns(),
+            "kpi_days": PERIOD_DAYS,
         }
 
     @api.model
@@ -128,13 +131,13 @@ class CollectionSupervisorReport(models.AbstractModel):
 
     @api.model
     def _get_kpis(self, staffs, today):
-        """``{"advisor": {id: kpis}, "supervisor": {id: kpis}}`` of the last KPI_DAYS days,
-        computed once for every report printed."""
+        """``{"advisor": {id: kpis}, "supervisor": {id: kpis}}`` of the KPIs' period (the
+        overview's and the KPI report's), computed once for every report printed."""
         Kpi = self.env["collection.kpi"]
-        date_from = today - timedelta(days=KPI_DAYS - 1)
-        kpis = {"advisor": Kpi._compute(date_from, today, "advisor"), "supervisor": {}}
+        date_from, date_to = Kpi._get_period(today)
+        kpis = {"advisor": Kpi._compute(date_from, date_to, "advisor"), "supervisor": {}}
         if any(staff.role == "supervisor" for staff in staffs):
-            kpis["supervisor"] = Kpi._compute(date_from, today, "supervisor")
+            kpis["supervisor"] = Kpi._compute(date_from, date_to, "supervisor")
         return kpis
 
     @api.model
@@ -241,7 +244,7 @@ class CollectionSupervisorReport(models.AbstractModel):
         Kpi = self.env["collection.kpi"]
 
         def with_tasks(values, users):
-            values = dict(values or Kpi._derive(Kpi._empty(), KPI_DAYS))
+            values = dict(values or Kpi._derive(Kpi._empty(), PERIOD_DAYS))
             values["overdue_tasks"] = sum(tasks_by_user.get(user, 0) for user in users)
             return values
 

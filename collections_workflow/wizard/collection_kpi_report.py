@@ -1,11 +1,9 @@
 # Copyright 2026 collections_workflow contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from dateutil.relativedelta import relativedelta
-
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..models.collection_kpi import CHANNELS
+from ..models.collection_kpi import CHANNELS, RATIOS
 
 GROUP_MODELS = {
     "company": "res.company",
@@ -27,9 +25,12 @@ class CollectionKpiReport(models.TransientModel):
         for record in self:
             record.display_name = self.env._("Collection KPIs")
 
+    # by default the period of the overview and the supervisor report: the same figures
     date_from = fields.Date(
         required=True,
-        default=lambda self: fields.Date.context_today(self) - relativedelta(days=89),
+        default=lambda self: self.env["collection.kpi"]._get_period(
+            fields.Date.context_today(self)
+        )[0],
     )
     date_to = fields.Date(required=True, default=fields.Date.context_today)
     group_by = fields.Selection(
@@ -55,6 +56,8 @@ class CollectionKpiReport(models.TransientModel):
         self.line_ids.unlink()
         kpis = self.env["collection.kpi"]._compute(self.date_from, self.date_to, self.group_by)
         Group = self.env[GROUP_MODELS[self.group_by]]
+        Line = self.env["collection.kpi.report.line"]
+        Kpi = self.env["collection.kpi"]
         lines = []
         for group_id, values in kpis.items():
             group = Group.browse(group_id) if group_id else Group
@@ -63,12 +66,12 @@ class CollectionKpiReport(models.TransientModel):
                     "report_id": self.id,
                     "name": group.sudo().display_name if group else self.env._("(none)"),
                     **{
-                        field: values[field]
-                        for field in self.env["collection.kpi.report.line"]._kpi_fields()
+                        field: (Kpi._format_ratio(value) if field in RATIOS else value)
+                        for field, value in ((f, values[f]) for f in Line._kpi_fields())
                     },
                 }
             )
-        self.env["collection.kpi.report.line"].create(lines)
+        Line.create(lines)
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,
@@ -90,26 +93,25 @@ class CollectionKpiReportLine(models.TransientModel):
     ar_end = fields.Monetary(string="Receivables")
     overdue_end = fields.Monetary(string="Overdue")
     collected = fields.Monetary()
-    dso = fields.Float(string="DSO", digits=(16, 1))
-    best_dso = fields.Float(string="Best Possible DSO", digits=(16, 1))
-    add = fields.Float(string="Average Days Delinquent", digits=(16, 1))
-    cei = fields.Float(string="CEI (%)", digits=(16, 1))
-    overdue_ratio = fields.Float(string="Overdue (%)", digits=(16, 1))
-    days_to_pay = fields.Float(string="Average Days to Pay", digits=(16, 1))
-    days_late = fields.Float(string="Average Days Late", digits=(16, 1))
-    promise_kept_ratio = fields.Float(string="Promises Kept (%)", digits=(16, 1))
+    # the ratios as they read ("n/a" without a denominator), as the overview shows them
+    dso = fields.Char(string="DSO")
+    best_dso = fields.Char(string="Best Possible DSO")
+    add = fields.Char(string="Average Days Delinquent")
+    cei = fields.Char(string="CEI (%)")
+    overdue_ratio = fields.Char(string="Overdue (%)")
+    days_to_pay = fields.Char(string="Average Days to Pay")
+    days_late = fields.Char(string="Average Days Late")
+    promise_kept_ratio = fields.Char(string="Promises Kept (%)")
     disputes_open = fields.Integer(string="Open Disputes")
     dispute_age = fields.Float(string="Open Disputes' Average Age", digits=(16, 1))
     sent_email = fields.Integer(string="Emails")
     sent_sms = fields.Integer(string="SMS")
     sent_whatsapp = fields.Integer(string="WhatsApp Messages")
     sent_letter = fields.Integer(string="Letters")
-    paid7_ratio_email = fields.Float(string="Paid within 7 Days of an Email (%)", digits=(16, 1))
-    paid7_ratio_sms = fields.Float(string="Paid within 7 Days of an SMS (%)", digits=(16, 1))
-    paid7_ratio_whatsapp = fields.Float(
-        string="Paid within 7 Days of a WhatsApp Message (%)", digits=(16, 1)
-    )
-    paid7_ratio_letter = fields.Float(string="Paid within 7 Days of a Letter (%)", digits=(16, 1))
+    paid7_ratio_email = fields.Char(string="Paid within 7 Days of an Email (%)")
+    paid7_ratio_sms = fields.Char(string="Paid within 7 Days of an SMS (%)")
+    paid7_ratio_whatsapp = fields.Char(string="Paid within 7 Days of a WhatsApp Message (%)")
+    paid7_ratio_letter = fields.Char(string="Paid within 7 Days of a Letter (%)")
 
     @api.model
     def _kpi_fields(self):

@@ -88,7 +88,9 @@ class CollectionPilotResult(models.TransientModel):
                 group: [
                     kpis[partner][metric]
                     for partner in partners
-                    if partner in kpis and self._denominator(kpis[partner], denominator)
+                    if partner in kpis
+                    and self._denominator(kpis[partner], denominator)
+                    and kpis[partner][metric] is not None
                 ]
                 for group, partners in groups.items()
             }
