@@ -1,7 +1,7 @@
 # Copyright 2026 collections_workflow contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 MANAGER = "collections_workflow.collections_workflow_group_manager"
 
@@ -64,9 +64,40 @@ class CollectionHoldMixin(models.AbstractModel):
             hold.advisor_id = advisor
             hold.supervisor_id = advisor.supervisor_id
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_new_invoices(self.new({"invoice_ids": vals.get("invoice_ids", [])}))
+        return super().create(vals_list)
+
     def write(self, vals):
         check_assignment_write(self, vals, self._collection_assignment_fields)
         return super().write(vals)
+
+    @api.model
+    def _check_new_invoices(self, new):
+        """A new record needs invoices still to be paid, before anything is written (the
+        record rules read its advisor from them)."""
+        label = self._fields["invoice_ids"].get_description(self.env)["string"]
+        if not new.invoice_ids:
+            raise ValidationError(
+                self.env._(
+                    "A %(record)s needs at least one invoice: choose it in %(field)s.",
+                    record=self._description,
+                    field=label,
+                )
+            )
+        closed = new.invoice_ids.filtered(lambda move: not move._is_collection_open())
+        if closed:
+            raise ValidationError(
+                self.env._(
+                    "%(invoices)s is paid, cancelled or not a posted customer invoice: a "
+                    "%(record)s cannot cover it (%(field)s).",
+                    invoices=", ".join(closed.mapped("display_name")),
+                    record=self._description,
+                    field=label,
+                )
+            )
 
     def _get_foreign_invoices(self):
         """The invoices of this record that are not posted invoices of its customer."""

@@ -116,6 +116,57 @@ class CollectionPromise(models.Model):
                     )
                 )
 
+    @api.constrains("amount", "invoice_ids")
+    def _check_amount_within_due(self):
+        for promise in self:
+            due = sum(promise.invoice_ids.mapped("amount_residual"))
+            if promise.currency_id.compare_amounts(promise.amount, due) > 0:
+                raise ValidationError(
+                    self.env._(
+                        "The promised amount of %(promise)s (%(field)s) is more than its "
+                        "invoices owe: %(due)s.",
+                        promise=promise.partner_id.name,
+                        field=self._fields["amount"].get_description(self.env)["string"],
+                        due=promise.currency_id.format(due),
+                    )
+                )
+
+    @api.constrains("promise_date")
+    def _check_promise_date(self):
+        today = fields.Date.context_today(self)
+        for promise in self:
+            if promise.promise_date < today:
+                raise ValidationError(
+                    self.env._(
+                        "The %(field)s of %(promise)s is in the past: a promise is for today "
+                        "or later.",
+                        field=self._fields["promise_date"].get_description(self.env)["string"],
+                        promise=promise.display_name,
+                    )
+                )
+
+    @api.constrains("invoice_ids")
+    def _check_one_open_promise(self):
+        # the promises of every user: an invoice is promised once
+        others = self.sudo().search(
+            [
+                ("invoice_ids", "in", self.invoice_ids.ids),
+                ("state", "=", "open"),
+                ("id", "not in", self.ids),
+            ]
+        )
+        for promise in self:
+            taken = promise.invoice_ids & others.invoice_ids
+            if taken:
+                raise ValidationError(
+                    self.env._(
+                        "%(invoices)s already has an open promise to pay: change or cancel it "
+                        "rather than record another (%(field)s).",
+                        invoices=", ".join(taken.mapped("display_name")),
+                        field=self._fields["invoice_ids"].get_description(self.env)["string"],
+                    )
+                )
+
     @api.constrains("invoice_ids", "partner_id", "currency_id")
     def _check_invoices(self):
         for promise in self:

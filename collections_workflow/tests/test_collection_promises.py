@@ -140,9 +140,13 @@ class TestCollectionPromises(CollectionRunCase):
     def test_promise_is_checked(self):
         invoice = self._invoice(self.customer_bruno)
         other = self._invoice(self.customer_carla)
-        with self.assertRaisesRegex(ValidationError, "must be positive"):
+        with self.assertRaisesRegex(ValidationError, "must be positive"), self.env.cr.savepoint():
             self._promise(invoice, 0.0, DUE + timedelta(days=10))
-        with self.assertRaisesRegex(ValidationError, "can only cover posted invoices"):
+        with (
+            self.assertRaisesRegex(ValidationError, "can only cover posted invoices"),
+            freeze_time(DUE),
+            self.env.cr.savepoint(),
+        ):
             self.env["collection.promise"].create(
                 {
                     "partner_id": self.customer_bruno.id,
@@ -161,6 +165,49 @@ class TestCollectionPromises(CollectionRunCase):
             promise.with_user(self.user_bruno).write({"invoice_ids": [(4, other.id)]})
         self.assertFalse(promise.with_user(self.user_carla).search([("id", "=", promise.id)]))
         self.assertTrue(promise.with_user(self.user_ana).search([("id", "=", promise.id)]))
+
+    def test_a_promise_must_be_one_the_customer_can_keep(self):
+        invoice = self._invoice(self.customer_bruno, amount=2343.75)
+        Promise = self.env["collection.promise"].with_user(self.user_bruno)
+        # assertRaisesRegex keeps no savepoint of its own: what failed is rolled back here
+        with (
+            self.assertRaisesRegex(ValidationError, "more than its invoices owe: .*2,343.75"),
+            self.env.cr.savepoint(),
+        ):
+            self._promise(invoice, 1e15, DUE + timedelta(days=10))
+        with (
+            self.assertRaisesRegex(ValidationError, "Promised Date of .* is in the past"),
+            self.env.cr.savepoint(),
+        ):
+            self._promise(invoice, 100.0, DUE + timedelta(days=1), day=DUE + timedelta(days=4))
+        with (
+            self.assertRaisesRegex(ValidationError, "needs at least one invoice: .*Invoices"),
+            self.env.cr.savepoint(),
+        ):
+            Promise.create(
+                {"partner_id": self.customer_bruno.id, "amount": 1.0, "promise_date": DUE}
+            )
+        self._promise(invoice, 1000.0, DUE + timedelta(days=10))
+        with (
+            self.assertRaisesRegex(ValidationError, "already has an open promise"),
+            self.env.cr.savepoint(),
+        ):
+            self._promise(invoice, 500.0, DUE + timedelta(days=12))
+        paid = self._invoice(self.customer_bruno, amount=80.0)
+        self._pay(paid, 80.0, DUE)
+        with (
+            self.assertRaisesRegex(ValidationError, "is paid, cancelled or not a posted"),
+            freeze_time(DUE),
+        ):
+            Promise.create(
+                {
+                    "partner_id": self.customer_bruno.id,
+                    "invoice_ids": paid.ids,
+                    "amount": 80.0,
+                    "promise_date": DUE + timedelta(days=3),
+                }
+            )
+        self.assertEqual(len(self.env["collection.promise"].search([])), 1, "nothing else")
 
     def test_promise_from_the_worklist_and_the_event(self):
         invoice = self._invoice(self.customer_bruno, amount=700.0)
@@ -206,6 +253,23 @@ class TestCollectionDisputes(CollectionRunCase):
                 form.level_id = level
             form.note = "Revisado con bodega"
             form.save().action_resolve()
+
+    def test_no_dispute_on_a_paid_invoice_or_without_one(self):
+        paid = self._invoice(self.customer_bruno, amount=80.0)
+        with freeze_time(DUE):
+            self._register_payment(paid, amount=80.0, payment_date=DUE)
+        Dispute = self.env["collection.dispute"].with_user(self.user_bruno)
+        reason = self.env.ref("collections_workflow.dispute_reason_quantity")
+        with self.assertRaisesRegex(ValidationError, "is paid, cancelled or not a posted"):
+            Dispute.create(
+                {
+                    "partner_id": self.customer_bruno.id,
+                    "invoice_ids": paid.ids,
+                    "reason_id": reason.id,
+                }
+            )
+        with self.assertRaisesRegex(ValidationError, "needs at least one invoice"):
+            Dispute.create({"partner_id": self.customer_bruno.id, "reason_id": reason.id})
 
     def test_shipped_reasons(self):
         reasons = self.env["collection.dispute.reason"].search([])

@@ -72,13 +72,8 @@ class CollectionKpiReport(models.TransientModel):
                 }
             )
         Line.create(lines)
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "view_mode": "form",
-            "target": "current",
-        }
+        # the form shows the lines where it is: no second report in the breadcrumbs
+        return True
 
 
 class CollectionKpiReportLine(models.TransientModel):

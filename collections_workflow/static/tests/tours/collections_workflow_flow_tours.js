@@ -307,6 +307,10 @@ registry.category("web_tour.tours").add("collections_workflow_kpi_report_tour", 
             content: "No technical name in the breadcrumbs",
             trigger: ".o_breadcrumb:not(:contains(NewId)):not(:contains(collection.kpi.report))",
         },
+        {
+            content: "The report is computed in place: one breadcrumb, not the report twice",
+            trigger: ".o_breadcrumb:not(:has(.breadcrumb-item))",
+        },
     ],
 });
 
