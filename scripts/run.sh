@@ -23,6 +23,7 @@ cat <<MSG
 
 Odoo is starting on http://127.0.0.1:$http_port  (Ctrl+C stops it and drops the cluster)
   administrator:            admin / admin
+  collections manager:      paula.rojas / paula.rojas            (not an Odoo administrator)
   collections supervisor:   carolina.fuentes / carolina.fuentes   (Chile team)
   collections advisor:      valentina.soto / valentina.soto       (her own customers only)
   other advisors:           matias.munoz, francisca.rojas, lucia.flores, diego.mamani,
