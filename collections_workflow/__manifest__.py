@@ -30,6 +30,7 @@
         "data/collection_supervisor_report_data.xml",
         "views/collection_manual_action_views.xml",
         "views/collection_staff_views.xml",
+        "views/collection_file_views.xml",
         "views/res_partner_views.xml",
         "views/account_move_views.xml",
         "views/collection_strategy_views.xml",

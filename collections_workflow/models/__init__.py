@@ -1,4 +1,5 @@
 from . import collection_staff
+from . import collection_file
 from . import collection_staff_weekly_report
 from . import collection_strategy
 from . import collection_level

@@ -445,18 +445,19 @@ class AccountMove(models.Model):
         moves.browse(list(bodies))._message_log_batch(bodies=bodies)
 
     def _collection_log(self, body):
-        """Log ``body`` on each invoice, and on each customer with the list of its invoices."""
+        """Log ``body`` on each invoice, and on each customer's collections file with the
+        list of its invoices."""
         moves = self.sudo()
         moves._message_log_batch(bodies=dict.fromkeys(moves.ids, body))
         Task = self.env["collection.task"]
-        customers = moves.grouped("commercial_partner_id")
-        customers_bodies = {
-            customer.id: Markup("<p>%s</p>%s") % (body, Task._invoice_list_html(invoices))
-            for customer, invoices in customers.items()
-        }
-        self.env["res.partner"].sudo().browse(list(customers_bodies))._message_log_batch(
-            bodies=customers_bodies
-        )
+        for company, company_moves in moves.grouped("company_id").items():
+            self.env["collection.file"]._log(
+                {
+                    customer: Markup("<p>%s</p>%s") % (body, Task._invoice_list_html(invoices))
+                    for customer, invoices in company_moves.grouped("commercial_partner_id").items()
+                },
+                company,
+            )
 
     @api.depends("collection_advisor_id", "name", "partner_id")
     def _compute_collection_advisor_whatsapp_url(self):

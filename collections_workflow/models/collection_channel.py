@@ -4,6 +4,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 import requests
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.fields import Command
@@ -107,7 +108,9 @@ class CollectionChannel(models.AbstractModel):
             .with_context(lang=company.partner_id.lang or self.env.lang)
             ._generate_template(reachable.ids, ["subject", "body_html", "email_from"])
         )
-        reply_to = self._get_reply_to(reachable, company)
+        # a customer's messages go on its collections file (see collection.file)
+        threads = self.env["collection.file"]._get_threads(reachable, company)
+        reply_to = self._get_reply_to(reachable, company, threads)
         # an email that attaches a PDF waits for it: the outbox renders it after the run
         # commits, then lets the email go (see collection.outbox)
         held = fields.Datetime.now() + timedelta(days=PDF_HOLD_DAYS) if attach else False
@@ -121,8 +124,8 @@ class CollectionChannel(models.AbstractModel):
             .create(
                 [
                     {
-                        "model": record._name,
-                        "res_id": record.id,
+                        "model": threads[record]._name,
+                        "res_id": threads[record].id,
                         "message_type": "email_outgoing",
                         "subtype_id": comment,
                         "author_id": author,
@@ -155,13 +158,15 @@ class CollectionChannel(models.AbstractModel):
         Report = self.env["ir.actions.report"].with_company(company).sudo()
         vals_list, owners = [], []
         for record in records:
+            # a customer's statement is rendered on the customer, kept on its file
+            rendered = record.partner_id if record._name == "collection.file" else record
             if record._name == "account.move":
                 report, name = "account.account_invoices", record._get_invoice_report_filename()
             else:
                 report = "collections_workflow.action_report_collection_statement"
-                name = self.env._("Statement - %(customer)s.pdf", customer=record.name)
-            lang = record.commercial_partner_id.lang or company.partner_id.lang
-            content, _kind = Report.with_context(lang=lang)._render_qweb_pdf(report, record.ids)
+                name = self.env._("Statement - %(customer)s.pdf", customer=rendered.name)
+            lang = rendered.commercial_partner_id.lang or company.partner_id.lang
+            content, _kind = Report.with_context(lang=lang)._render_qweb_pdf(report, rendered.ids)
             vals_list.append(
                 {
                     "name": name,
@@ -230,10 +235,11 @@ class CollectionChannel(models.AbstractModel):
         )
 
     @api.model
-    def _get_reply_to(self, records, company):
-        """``{res_id: reply-to}``: the record's chatter (catchall) and the advisor.
+    def _get_reply_to(self, records, company, threads):
+        """``{res_id: reply-to}``: the chatter of the record's thread (catchall) and the
+        advisor, ``threads`` mapping each record to its thread.
 
-        A reply then reaches the advisor at once and lands on the record's chatter.
+        A reply then reaches the advisor at once and lands on the thread's chatter.
         """
         advisors = {}
         for record in records.with_company(company):
@@ -243,16 +249,20 @@ class CollectionChannel(models.AbstractModel):
                 if advisor.email and email_normalize(advisor.email)
                 else False
             )
-        threads = records._notify_get_reply_to_batch(
-            defaults=dict.fromkeys(records.ids, False),
-            author_ids=dict.fromkeys(records.ids, False),
+        chatters = list(threads.values())
+        chatters = chatters[0].concat(*chatters[1:]) if chatters else records
+        aliases = chatters._notify_get_reply_to_batch(
+            defaults=dict.fromkeys(chatters.ids, False),
+            author_ids=dict.fromkeys(chatters.ids, False),
         )
         return {
-            res_id: ", ".join(
-                address for address in (threads.get(res_id), advisors[res_id]) if address
+            record.id: ", ".join(
+                address
+                for address in (aliases.get(threads[record].id), advisors[record.id])
+                if address
             )
             or False
-            for res_id in records.ids
+            for record in records
         }
 
     # ------------------------------------------------------------------ SMS
@@ -267,11 +277,26 @@ class CollectionChannel(models.AbstractModel):
         records, refused = self._split_opted_out(records, "sms")
         if not records:
             return refused
-        sms_all = records.with_company(company)._message_sms_schedule_mass(template=template)
+        # a customer's SMS is noted on its collections file, not on the customer
+        per_customer = records._name == "res.partner"
+        sms_all = records.with_company(company)._message_sms_schedule_mass(
+            template=template, mass_keep_log=not per_customer
+        )
         reasons = dict(self.env["sms.sms"]._fields["failure_type"]._description_selection(self.env))
         by_res_id = defaultdict(list)
         for sms in sms_all:
-            by_res_id[sms.mail_message_id.res_id].append(sms)
+            owner = sms.partner_id.commercial_partner_id if per_customer else sms.mail_message_id
+            by_res_id[owner.id if per_customer else owner.res_id].append(sms)
+        if per_customer:
+            self.env["collection.file"]._log(
+                {
+                    record: Markup("<p>%s</p><p>%s</p>")
+                    % (self.env._("SMS"), by_res_id[record.id][0].body)
+                    for record in records
+                    if by_res_id.get(record.id)
+                },
+                company,
+            )
         queued = []
         for record in records:
             for sms in by_res_id.get(record.id, []):
@@ -434,5 +459,5 @@ class CollectionChannel(models.AbstractModel):
             .with_context(lang=company.partner_id.lang or self.env.lang)
             ._render_field("body_html", records.ids, compute_lang=True)
         )
-        records._message_log_batch(bodies=bodies)
+        self.env["collection.file"]._log({record: bodies[record.id] for record in records}, company)
         return {record: Delivery(sent=["letter"], letter=bodies[record.id]) for record in records}

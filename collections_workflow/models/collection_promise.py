@@ -305,6 +305,17 @@ class CollectionPromise(models.Model):
         todo = self.env.ref("mail.mail_activity_data_todo")
         states = dict(self._fields["state"]._description_selection(self.env))
         activity_vals, bodies = [], {}
+        # the task goes on the customer's collections file, which the portfolio rules guard
+        files = {}
+        for company, promises in self.grouped("company_id").items():
+            files.update(
+                {
+                    (company, partner): file
+                    for partner, file in self.env["collection.file"]
+                    ._get_files(promises.partner_id, company)
+                    .items()
+                }
+            )
         for promise in self:
             advisor = promise.advisor_id
             user = advisor.user_id or advisor.supervisor_id.user_id
@@ -317,7 +328,7 @@ class CollectionPromise(models.Model):
             if user:
                 activity_vals.append(
                     Task._prepare_activity_vals(
-                        promise.partner_id,
+                        files[promise.company_id, promise.partner_id],
                         todo,
                         summary,
                         today,

@@ -13,7 +13,9 @@ from .collection_hold_mixin import check_assignment_write
 class CollectionReply(models.Model):
     """A customer's email answering a collection reminder.
 
-    The email itself lands on the customer's chatter; this record gives the advisor a
+    The email itself lands on the chatter of the message it answers (an invoice, or the
+    customer's collections file, never the customer's own chatter); this record gives the
+    advisor a
     task and, where the customer's words are clear (see ``tools/reply_intent``), the
     matching one-click action: record a promise, open a dispute, or log "already paid"
     (reminders pause while accounting checks the payment).
@@ -144,7 +146,7 @@ class CollectionReply(models.Model):
         if invoices and reminder.model == "account.move":
             invoices._message_log(
                 body=self.env._(
-                    "%(customer)s replied to the reminder: see the customer's chatter.",
+                    "%(customer)s replied to the reminder: see Collections > Customer Replies.",
                     customer=customer.name,
                 )
             )
@@ -262,7 +264,10 @@ class CollectionReply(models.Model):
         Task = self.env["collection.task"]
         self.env["mail.activity"].sudo().create(
             Task._prepare_activity_vals(
-                self.partner_id.sudo(),
+                # on the customer's collections file, which the portfolio rules guard
+                self.env["collection.file"]
+                ._get_files(self.partner_id, company)[self.partner_id]
+                .sudo(),
                 self.env.ref("mail.mail_activity_data_todo"),
                 self.env._(
                     "Check the payment %(customer)s says it made", customer=self.partner_id.name

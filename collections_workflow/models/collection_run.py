@@ -795,11 +795,12 @@ class CollectionRun(models.AbstractModel):
 
     @api.model
     def _write_traces(self, traces):
-        """Leave the trace of the batch on each customer and invoice: one query per model.
+        """Leave the trace of the batch on each invoice and customer's file: one query per
+        model and company.
 
         An invoice's line names its own amount due; a customer's lists its invoices.
         """
-        by_model = defaultdict(dict)
+        by_company = defaultdict(dict)
         for record, lines in traces.items():
             body = Markup("")
             for line, invoices in lines:
@@ -816,6 +817,7 @@ class CollectionRun(models.AbstractModel):
                         line,
                         self.env["collection.task"]._invoice_list_html(invoices),
                     )
-            by_model[record._name][record.id] = body
-        for model, bodies in by_model.items():
-            self.env[model].browse(list(bodies))._message_log_batch(bodies=bodies)
+            # a customer's lines go on its collections file in the invoices' company
+            by_company[lines[0][1].company_id[:1]][record] = body
+        for company, bodies in by_company.items():
+            self.env["collection.file"]._log(bodies, company)

@@ -32,6 +32,9 @@ class CollectionTask(models.AbstractModel):
         """
         record.ensure_one()
         record.check_access("read")
+        if record._name == "res.partner":
+            # a customer's collections tasks are on its collections file
+            record = self.env["collection.file"]._get_files(record)[record]
         call = self.env.ref("mail.mail_activity_data_call")
         planned = (
             self.env["mail.activity"]
@@ -106,7 +109,9 @@ class CollectionTask(models.AbstractModel):
                     for record in records:
                         problems[record].append(note)
         if activity_vals:
-            self.env["mail.activity"].create(activity_vals)
+            self.env["mail.activity"].create(
+                self.env["collection.file"]._redirect_activity_vals(activity_vals, level.company_id)
+            )
         return {
             record: Delivery(sent=["whatsapp"] if record in sent else [], problems=problems[record])
             for record in set(problems) | sent
@@ -161,7 +166,9 @@ class CollectionTask(models.AbstractModel):
                 problems=[self.env._("The advisor has a task to reach the customer another way.")]
             )
         if activity_vals:
-            self.env["mail.activity"].create(activity_vals)
+            self.env["mail.activity"].create(
+                self.env["collection.file"]._redirect_activity_vals(activity_vals, level.company_id)
+            )
         return noted
 
     @api.model
@@ -193,7 +200,11 @@ class CollectionTask(models.AbstractModel):
                 )
             )
         if activity_vals:
-            self.env["mail.activity"].sudo().create(activity_vals)
+            self.env["mail.activity"].sudo().create(
+                self.env["collection.file"]._redirect_activity_vals(
+                    activity_vals, events.company_id[:1]
+                )
+            )
 
     @api.model
     def _get_assignee(self, invoices, assignee, level):

@@ -8,11 +8,13 @@ class MailThread(models.AbstractModel):
 
     @api.model
     def message_route(self, message, message_dict, model=None, thread_id=None, custom_values=None):
-        """A customer's reply to an invoice's collection reminder goes to the customer.
+        """A customer's reply to an invoice's collection reminder goes to its collections
+        file.
 
         Collection is a conversation with the customer, not with one invoice: the reply
-        lands on the customer's chatter, where ``res.partner.message_update`` records it
-        for the advisor (see ``collection.reply``).
+        lands on the customer's collections file (in the invoice's company), where
+        ``collection.file.message_update`` records it for the advisor (see
+        ``collection.reply``); never on the customer's chatter, which every employee reads.
         """
         routes = super().message_route(
             message, message_dict, model=model, thread_id=thread_id, custom_values=custom_values
@@ -26,9 +28,11 @@ class MailThread(models.AbstractModel):
         invoice = self.env["account.move"].sudo().browse(parent.res_id).exists()
         if not invoice:
             return routes
-        customer = invoice.commercial_partner_id
+        file = self.env["collection.file"]._get_files(
+            invoice.commercial_partner_id, invoice.company_id
+        )[invoice.commercial_partner_id]
         return [
-            ("res.partner", customer.id, *route[2:])
+            ("collection.file", file.id, *route[2:])
             if route[0] == "account.move" and route[1] == invoice.id
             else route
             for route in routes

@@ -392,6 +392,19 @@ class ResPartner(models.Model):
             self.env["collection.reply"]._record_reply(partner, msg_dict)
         return super().message_update(msg_dict, update_vals=update_vals)
 
+    def action_collection_open_file(self):
+        """The customer's collections file in the current company (made on first use)."""
+        self.ensure_one()
+        self.check_access("read")
+        file = self.env["collection.file"]._get_files(self)[self]
+        file.check_access("read")
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "collection.file",
+            "res_id": file.id,
+            "view_mode": "form",
+        }
+
     def _action_collection_schedule_call(self):
         """Plan a call to the customer for the current user, today."""
         self.ensure_one()

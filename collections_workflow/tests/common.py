@@ -177,17 +177,31 @@ class CollectionRunCase(CollectionsCommon):
             day += timedelta(days=1)
         return by_day
 
+    def _thread(self, record):
+        """Where collections writes about ``record``: an invoice's chatter, a customer's
+        collections file."""
+        if record._name != "res.partner":
+            return record
+        return self.env["collection.file"].search(
+            [
+                ("partner_id", "=", record.commercial_partner_id.id),
+                ("company_id", "=", self.env.company.id),
+            ]
+        )
+
     def _mails(self, record):
         """Emails queued to the customer (not the task notifications sent to users)."""
+        thread = self._thread(record)
         return self.env["mail.mail"].search(
             [
-                ("model", "=", record._name),
-                ("res_id", "=", record.id),
+                ("model", "=", thread._name),
+                ("res_id", "in", thread.ids),
                 ("recipient_ids", "in", record.commercial_partner_id.ids),
             ]
         )
 
     def _activities(self, record):
+        thread = self._thread(record)
         return self.env["mail.activity"].search(
-            [("res_model", "=", record._name), ("res_id", "=", record.id)]
+            [("res_model", "=", thread._name), ("res_id", "in", thread.ids)]
         )

@@ -105,10 +105,10 @@ class TestCollectionChannels(CollectionRunCase, MockSMS):
             task = self._activities(invoice)
             self.assertEqual(task.user_id, customer.collection_advisor_id.user_id)
             self.assertIn("Reach", task.summary, "the advisor reaches the customer another way")
-            trace = invoice.commercial_partner_id.message_ids.filtered(
+            trace = self._thread(invoice.commercial_partner_id).message_ids.filtered(
                 lambda message: "no billing contact" in (message.body or "")
             )
-            self.assertEqual(len(trace), 1, "the failure is on the customer's chatter")
+            self.assertEqual(len(trace), 1, "the failure is on the customer's collections file")
         self.assertEqual(
             blacklisted.collection_next_level_id, self.level[7], "the strategy goes on"
         )

@@ -46,7 +46,7 @@ class TestCollectionPromises(CollectionRunCase):
         self.assertEqual(invoice.collection_status, "promised")
         self.assertFalse(invoice.collection_next_date)
         self.assertIn("Promise to pay recorded (Phone Call)", invoice.message_ids[0].body)
-        self.assertIn("Paga el viernes", self.customer_bruno.message_ids[0].body)
+        self.assertIn("Paga el viernes", self._thread(self.customer_bruno).message_ids[0].body)
         # level 7 would have fired on day 7: nothing while the promise is open
         self.assertFalse(self._run_days(DUE + timedelta(days=5), DUE + timedelta(days=8)))
         self._pay(invoice, 1000.0, DUE + timedelta(days=9))

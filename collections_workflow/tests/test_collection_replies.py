@@ -59,8 +59,13 @@ class TestCollectionReplies(CollectionRunCase):
         self.assertEqual(reply.promise_date, DAY + timedelta(days=7))
         self.assertEqual(reply.invoice_ids, invoice)
         self.assertEqual(reply.advisor_id, self.bruno)
-        # on the customer's chatter, not the invoice's
-        posted = self.customer_bruno.message_ids.filtered(
+        # on the customer's collections file, not the invoice's, nor the customer's chatter
+        self.assertFalse(
+            self.customer_bruno.message_ids.filtered(
+                lambda m: "Pagaremos el viernes" in (m.body or "")
+            )
+        )
+        posted = self._thread(self.customer_bruno).message_ids.filtered(
             lambda m: "Pagaremos el viernes" in (m.body or "")
         )
         self.assertEqual(posted.message_type, "email")

@@ -58,13 +58,13 @@ class TestCollectionRun(CollectionRunCase):
         self.assertFalse(invoice.collection_next_date, "automation stopped")
         letter = invoice.message_ids.filtered(lambda m: "formally ask you" in (m.body or ""))
         self.assertEqual(len(letter), 1)
-        traces = self.customer_bruno.message_ids.filtered(
+        traces = self._thread(self.customer_bruno).message_ids.filtered(
             lambda m: "Collections: level" in (m.body or "")
         )
         self.assertEqual(
             len(traces), 6, "each level that reminded invoice by invoice leaves a line"
         )
-        self.assertIn(statement.mail_message_id, self.customer_bruno.message_ids)
+        self.assertIn(statement.mail_message_id, self._thread(self.customer_bruno).message_ids)
         invoice_traces = invoice.message_ids.filtered(
             lambda m: "Collections: level" in (m.body or "")
         )
@@ -305,14 +305,15 @@ class TestCollectionRun(CollectionRunCase):
                 "reason_id": self.env.ref("collections_workflow.dispute_reason_quality").id,
             }
         )
-        self.env["collection.promise"].create(
-            {
-                "partner_id": self.customer_carla.id,
-                "invoice_ids": promised.ids,
-                "amount": 300.0,
-                "promise_date": DUE + timedelta(days=60),
-            }
-        )
+        with freeze_time(DUE - timedelta(days=5)):
+            self.env["collection.promise"].create(
+                {
+                    "partner_id": self.customer_carla.id,
+                    "invoice_ids": promised.ids,
+                    "amount": 300.0,
+                    "promise_date": DUE + timedelta(days=60),
+                }
+            )
         paused.collection_paused_until = DUE + timedelta(days=60)
         self.assertEqual(
             (excluded | disputed | paused | promised).mapped("collection_status"),

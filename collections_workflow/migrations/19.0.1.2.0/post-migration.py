@@ -5,7 +5,8 @@
 - the shipped Standard strategy's messages go one per customer and day: each shipped level
   still on its shipped template per invoice moves to the template per customer;
 - the customers' record rules reach their contacts and their creation: they are written
-  again as the security file now says.
+  again as the security file now says;
+- what collections wrote on the customers' own chatter moves to their collections files.
 """
 
 from lxml import etree
@@ -48,6 +49,7 @@ def migrate(cr, version):
             continue
         level.write(vals)
     _update_rules(env)
+    env["collection.file"]._move_from_customers()
 
 
 def _update_rules(env):
