@@ -250,3 +250,36 @@ class TestPortfolioImport(CollectionsCommon):
         self.assertEqual(wizard.staff_create_count, 43)
         self.assertEqual(len(wizard.line_ids), 50000)
         self.assertEqual(self._counts(), before)
+
+    def test_users_and_companies_are_not_customers(self):
+        admin = self.env.ref("base.partner_admin")
+        # shared by every company, as on most databases
+        admin.company_id = False
+        admin_email = admin.email
+        company_partner = self.company.partner_id
+        company_partner.vat = "76999999-9"
+        ana = self.user_ana.partner_id
+        rows = [
+            f"{admin.name},,,pirata@example.com,,,,Bruno,Soto,,,",
+            "Otra Razón Social,,76999999-9,pirata@example.com,,,,Bruno,Soto,,,",
+            f"{ana.name},,,pirata@example.com,,,,Bruno,Soto,,,",
+        ]
+        wizard = self._assert_refused(
+            csv_file(*rows),
+            f"Line 2: {admin.name} is the contact of an Odoo user or of a company",
+            "Line 3:",
+            "Line 4:",
+        )
+        self.assertEqual(wizard.refuse_count, 3)
+        self.assertFalse(wizard.line_ids.partner_id, "no user's or company's partner shown")
+        self.assertEqual(admin.email, admin_email)
+        self.assertFalse((admin | company_partner | ana).collection_advisor_id)
+
+    def test_customer_named_like_a_user_with_its_own_reference(self):
+        ana = self.user_ana.partner_id
+        wizard = self._preview(csv_file(f"{ana.name},TST-ANA,,ana.cliente@example.com,,,,,,,,"))
+        self.assertEqual((wizard.create_count, wizard.refuse_count), (1, 0))
+        wizard.action_import()
+        self.assertNotEqual(ana.email, "ana.cliente@example.com")
+        customer = self.env["res.partner"].search([("ref", "=", "TST-ANA")])
+        self.assertEqual(customer.name, ana.name)

@@ -142,7 +142,7 @@ class ResPartnerCollectionImport(models.TransientModel):
     def _plan(self):
         """Decide what each row does: ``{'rows': [(row, action, partner)], ...}``."""
         portfolio = self._read_portfolio()
-        matches = self._match_partners(portfolio.rows)
+        matches, protected = self._match_partners(portfolio.rows)
         staff = self._match_staff(portfolio.rows)
         new_staff = {
             (role, key)
@@ -154,6 +154,13 @@ class ResPartnerCollectionImport(models.TransientModel):
         rows = []
         for row in portfolio.rows:
             partner = matches.get(row.line, self.env["res.partner"])
+            if row.line in protected:
+                row.issues.append(
+                    portfolio_file.Issue(
+                        "not_a_customer", row.line, protected[row.line], (row.values["name"],)
+                    )
+                )
+                partner = self.env["res.partner"]
             if len(partner) > 1:
                 row.issues.append(portfolio_file.Issue("ambiguous", row.line, "name"))
             if row.issues:
@@ -163,7 +170,11 @@ class ResPartnerCollectionImport(models.TransientModel):
         return {"portfolio": portfolio, "rows": rows, "staff": staff, "new_staff": new_staff}
 
     def _match_partners(self, rows):
-        """Existing customers by reference, else VAT, else name: three queries in all."""
+        """Existing customers by reference, else VAT, else name: a few queries in all.
+
+        Return ``(found, protected)``: line -> matching customers, and line -> column of
+        the rows that name the contact of an Odoo user or of a company instead.
+        """
         Partner = self.env["res.partner"].with_context(active_test=False)
         base_domain = Domain("company_id", "in", [self.company_id.id, False]) & Domain(
             "parent_id", "=", False
@@ -178,14 +189,54 @@ class ResPartnerCollectionImport(models.TransientModel):
                 base_domain & Domain(column, "in", list(wanted)), [column]
             ):
                 by_value[partner[column].casefold()] |= partner
-        found = {}
+        candidates = Partner.concat(
+            *(partners for by_value in by_column.values() for partners in by_value.values())
+        )
+        not_customers = self._get_protected_partners(candidates)
+        found, protected = {}, {}
         for row in rows:
             for column in MATCH_COLUMNS:
                 value = (row.values.get(column) or "").casefold()
-                if value and value in by_column[column]:
-                    found[row.line] = by_column[column][value]
-                    break
-        return found
+                if not value or value not in by_column[column]:
+                    continue
+                customers = by_column[column][value] - not_customers
+                if customers:
+                    found[row.line] = customers
+                elif column != "name" or not (row.values.get("ref") or row.values.get("vat")):
+                    # A file that names the administrator or the company by its name,
+                    # reference or tax ID would otherwise overwrite a login's email (its
+                    # password reset goes there) or the company's letterhead. Creating a
+                    # second partner of the same name would leave the accountant with a
+                    # duplicate they did not ask for: the row is refused and says why.
+                    # A row whose own reference or tax ID matches nobody is another
+                    # customer that happens to share the name: it is created.
+                    protected[row.line] = column
+                break
+        return found, protected
+
+    @api.model
+    def _get_protected_partners(self, partners):
+        """Those of ``partners`` that belong to a user (portal users included) or a company.
+
+        The import never changes them: they are not customers' records to maintain.
+        """
+        if not partners:
+            return partners
+        # sudo: a collections manager may not read other companies or archived users,
+        # whose contacts must be protected all the same
+        users = (
+            self.env["res.users"]
+            .sudo()
+            .with_context(active_test=False)
+            .search_fetch([("partner_id", "in", partners.ids)], ["partner_id"])
+        )
+        companies = (
+            self.env["res.company"]
+            .sudo()
+            .with_context(active_test=False)
+            .search_fetch([("partner_id", "in", partners.ids)], ["partner_id"])
+        )
+        return partners.browse((users.partner_id | companies.partner_id).ids)
 
     def _match_staff(self, rows):
         """Existing advisors and supervisors of the company, by first and last name."""
@@ -385,6 +436,13 @@ class ResPartnerCollectionImport(models.TransientModel):
                 "Line %(line)s: the same customer is already on line %(first)s.",
                 line=issue.line,
                 first=issue.params[0],
+            ),
+            "not_a_customer": lambda: self.env._(
+                "Line %(line)s: %(name)s is the contact of an Odoo user or of a company of "
+                "this database, not a customer, and the import does not change it. If this "
+                "row is another customer, give it its own reference or tax ID.",
+                line=issue.line,
+                name=issue.params[0],
             ),
             "ambiguous": lambda: self.env._(
                 "Line %(line)s, column %(column)s: several existing customers have this name; "
