@@ -1,4 +1,6 @@
 import io
+import re
+import zipfile
 
 import pytest
 
@@ -139,3 +141,76 @@ def test_fifty_thousand_rows(portfolio_file, normalize_phone):
     assert len(portfolio.rows) == 50000
     assert not any(row.issues for row in portfolio.rows)
     assert len({row.advisor_key for row in portfolio.rows}) == 40
+
+
+SPANISH = "name,city\nIbáñez y Peña Ltda.,Ñuñoa\nMUÑOZ HNOS. «Güemes»,Peñalolén\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "latin-1"])
+def test_spanish_text_in_accepted_encodings(portfolio_file, encoding):
+    assert table(portfolio_file, SPANISH, encoding)[2] == ["MUÑOZ HNOS. «Güemes»", "Peñalolén"]
+
+
+@pytest.mark.parametrize(
+    "text,encoding",
+    [
+        ("name,city\nИванов Сергей,Москва\nАнна,Омск\n", "koi8-r"),
+        ("name,city\nАнна,Ян\n", "koi8-r"),
+        ("name,city\n株式会社テスト,東京\n", "shift_jis"),
+        ("name,city\nﾃｽﾄ,ｶﾅ\n", "shift_jis"),
+        ("name,city\nΑθήνα,Πειραιάς\n", "cp1253"),
+    ],
+)
+def test_other_encodings_refused_not_garbled(portfolio_file, text, encoding):
+    with pytest.raises(portfolio_file.PortfolioFileError) as error:
+        table(portfolio_file, text, encoding)
+    assert error.value.issue.code == "encoding"
+
+
+def test_control_characters_refused(portfolio_file):
+    with pytest.raises(portfolio_file.PortfolioFileError) as error:
+        portfolio_file.read_table(b"name\nAndes\x1b[2J SpA\n", "f.csv")
+    assert error.value.issue.code == "encoding"
+
+
+def _xlsx(openpyxl, *rows):
+    workbook = openpyxl.Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    content = io.BytesIO()
+    workbook.save(content)
+    return content.getvalue()
+
+
+def _rewrite_zip(content, member, change):
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as zin, zipfile.ZipFile(out, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            zout.writestr(item, change(data) if item.filename == member else data)
+    return out.getvalue()
+
+
+def test_damaged_xlsx(portfolio_file):
+    openpyxl = pytest.importorskip("openpyxl")
+    good = _xlsx(openpyxl, ["name"], ["Andes SpA"])
+    damaged = {
+        "truncated sheet XML": _rewrite_zip(
+            good, "xl/worksheets/sheet1.xml", lambda data: data[: len(data) // 2]
+        ),
+        "broken workbook XML": _rewrite_zip(good, "xl/workbook.xml", lambda data: data[:50]),
+        "truncated zip": good[: len(good) // 2],
+    }
+    for reason, content in damaged.items():
+        with pytest.raises(portfolio_file.PortfolioFileError) as error:
+            portfolio_file.read_table(content, "cartera.xlsx")
+        assert error.value.issue.code == "unreadable", reason
+    no_sheet = _rewrite_zip(
+        good, "xl/workbook.xml", lambda data: re.sub(rb"<sheets>.*</sheets>", b"<sheets/>", data)
+    )
+    with pytest.raises(portfolio_file.PortfolioFileError) as error:
+        portfolio_file.read_table(no_sheet, "cartera.xlsx")
+    assert error.value.issue.code == "no_sheet"
+    with pytest.raises(portfolio_file.PortfolioFileError) as error:
+        portfolio_file.read_table(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "c.xls")
+    assert error.value.issue.code == "xls"

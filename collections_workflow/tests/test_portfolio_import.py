@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
 import io
+import re
+import zipfile
 
 import openpyxl
 
@@ -210,7 +212,7 @@ class TestPortfolioImport(CollectionsCommon):
 
     def test_unknown_encoding_refused(self):
         content = csv_file(*GOOD_ROWS).decode().encode("utf-16-le")
-        with self.assertRaisesRegex(UserError, "encoding is not recognised"):
+        with self.assertRaisesRegex(UserError, "encoding of clientes.csv is not recognised"):
             self._preview(content)
 
     def test_latin_american_excel_csv(self):
@@ -283,3 +285,60 @@ class TestPortfolioImport(CollectionsCommon):
         self.assertNotEqual(ana.email, "ana.cliente@example.com")
         customer = self.env["res.partner"].search([("ref", "=", "TST-ANA")])
         self.assertEqual(customer.name, ana.name)
+
+    def _assert_file_refused(self, content, file_name, message):
+        before = self._counts()
+        wizard = self._wizard(content, file_name)
+        with self.assertRaises(UserError) as caught:
+            wizard.action_preview()
+        self.assertIn(file_name, str(caught.exception))
+        self.assertIn(message, str(caught.exception))
+        with self.assertRaises(UserError):
+            wizard.action_import()
+        self.assertEqual(self._counts(), before)
+
+    def test_damaged_workbooks_refused_naming_the_file(self):
+        workbook = openpyxl.Workbook()
+        workbook.active.append(["Nombre"])
+        workbook.active.append(["Textil Prueba SpA"])
+        content = io.BytesIO()
+        workbook.save(content)
+
+        def rewrite(member, change):
+            out = io.BytesIO()
+            with (
+                zipfile.ZipFile(io.BytesIO(content.getvalue())) as zin,
+                zipfile.ZipFile(out, "w") as zout,
+            ):
+                for item in zin.infolist():
+                    data = zin.read(item.filename)
+                    zout.writestr(item, change(data) if item.filename == member else data)
+            return out.getvalue()
+
+        self._assert_file_refused(
+            rewrite("xl/worksheets/sheet1.xml", lambda data: data[: len(data) // 2]),
+            "hoja_cortada.xlsx",
+            "cannot be read as an XLSX workbook",
+        )
+        self._assert_file_refused(
+            rewrite("xl/workbook.xml", lambda data: data[:50]),
+            "libro_roto.xlsx",
+            "cannot be read as an XLSX workbook",
+        )
+        self._assert_file_refused(
+            rewrite(
+                "xl/workbook.xml",
+                lambda data: re.sub(rb"<sheets>.*</sheets>", b"<sheets/>", data),
+            ),
+            "sin_hojas.xlsx",
+            "has no worksheet",
+        )
+
+    def test_files_in_other_encodings_refused(self):
+        for encoding, name in (("koi8-r", "Иванов Сергей"), ("shift_jis", "株式会社テスト")):
+            with self.subTest(encoding=encoding):
+                self._assert_file_refused(
+                    csv_file(f"{name},TST-9,,,,,,,,,,,").decode().encode(encoding),
+                    f"clientes_{encoding}.csv",
+                    "Save it as CSV UTF-8 or as XLSX",
+                )

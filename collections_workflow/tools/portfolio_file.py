@@ -12,6 +12,7 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 # canonical column -> accepted headers, already normalised (see normalize_header)
@@ -170,19 +171,46 @@ def normalize_key(text):
     return normalize_header(text)
 
 
+# Non-ASCII characters a customer file in Spanish (or another Western language) holds;
+# text decoded as Windows-1252 with any other character was saved in another encoding.
+_LATIN_TEXT = frozenset("áéíóúüñÁÉÍÓÚÜÑàèìòùÀÈÌÒÙâêîôûÂÊÎÔÛäëïöÄËÏÖçÇãõÃÕ¡¿ºª°«»€–—‘’“”•…·´\xa0")
+# Three accented letters in a row, or a capital accented letter right after a small
+# letter: how KOI8-R (Cyrillic) and similar encodings look when read as Windows-1252.
+_GARBLED = re.compile(
+    r"[^\x00-\x7f]{3}|[a-zà-ÿ][À-ÖØ-Þ]",
+)
+# C0 controls other than tab and line ends, and C1 controls
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (Excel 97-2003)
+
+
+def _looks_latin(text):
+    non_ascii = {char for char in text if ord(char) > 127}
+    return non_ascii <= _LATIN_TEXT and not _GARBLED.search(text)
+
+
 def _decode(content):
+    """The file's text: UTF-8 (with or without BOM), UTF-16 with its BOM, or
+    Windows-1252 when it reads as Spanish text; anything else is refused rather than
+    imported as garbled names."""
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return content.decode("utf-16")
-    if content.startswith(b"\xef\xbb\xbf"):
-        return content[3:].decode("utf-8")
-    if b"\x00" in content:
+        # Excel's "Unicode Text": the BOM says exactly how to read it
+        text = content.decode("utf-16")
+    elif b"\x00" in content:
         raise UnicodeDecodeError("unknown", content, 0, 1, "NUL byte")
-    try:
-        return content.decode("utf-8")
-    except UnicodeDecodeError:
-        # Excel in Latin America saves "CSV" in Windows-1252; decoding it strictly
-        # still refuses bytes that mean nothing there.
-        return content.decode("cp1252")
+    else:
+        try:
+            text = content.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+        except UnicodeDecodeError:
+            # Excel in Latin America saves "CSV" in Windows-1252; decoding it strictly
+            # still refuses bytes that mean nothing there, and what decodes must look
+            # like Spanish: KOI8-R or Shift-JIS decode too, as nonsense.
+            text = content.decode("cp1252")
+            if not _looks_latin(text):
+                raise UnicodeDecodeError("cp1252", content, 0, 1, "not Windows-1252 text") from None
+    if _CONTROL.search(text):
+        raise UnicodeDecodeError("unknown", content, 0, 1, "control characters")
+    return text
 
 
 def _read_csv(content):
@@ -210,17 +238,38 @@ def _cell_text(value):
     return str(value).strip()
 
 
+# What a damaged workbook raises while it is opened or read: a broken zip or deflate
+# stream, missing parts, XML that does not parse (lxml's and ElementTree's errors both
+# derive from SyntaxError), values of the wrong type.
+_XLSX_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    KeyError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    OSError,
+    SyntaxError,
+)
+
+
 def _read_xlsx(content):
     # imported here so that reading a CSV never needs openpyxl
     import openpyxl  # pylint: disable=import-outside-toplevel
 
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+    except _XLSX_ERRORS as error:
         raise PortfolioFileError(Issue("unreadable")) from error
+    if not workbook.worksheets:
+        workbook.close()
+        raise PortfolioFileError(Issue("no_sheet"))
     try:
         sheet = workbook.worksheets[0]
         return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    except _XLSX_ERRORS as error:
+        raise PortfolioFileError(Issue("unreadable")) from error
     finally:
         workbook.close()
 
@@ -232,6 +281,8 @@ def read_table(content, file_name=""):
     """
     if not content or not content.strip():
         raise PortfolioFileError(Issue("empty"))
+    if content.startswith(_OLE_MAGIC):
+        raise PortfolioFileError(Issue("xls"))
     is_xlsx = (file_name or "").lower().endswith((".xlsx", ".xlsm")) or content.startswith(
         b"PK\x03\x04"
     )

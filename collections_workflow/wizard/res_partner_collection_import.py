@@ -92,7 +92,7 @@ class ResPartnerCollectionImport(models.TransientModel):
                     "%(count)s rows of %(file)s are refused, so nothing was imported. "
                     "First refused row: %(reason)s",
                     count=len(refused),
-                    file=self.file_name or self.env._("the file"),
+                    file=self._file_label(),
                     reason=self._issue_message(first),
                 )
             )
@@ -381,6 +381,9 @@ class ResPartnerCollectionImport(models.TransientModel):
         }
         return labels.get(column, column)
 
+    def _file_label(self):
+        return self.file_name or self.env._("(unnamed file)")
+
     def _issue_message(self, issue):
         """The issue in the user's language, naming its line and column."""
         column = self._column_label(issue.column)
@@ -389,9 +392,24 @@ class ResPartnerCollectionImport(models.TransientModel):
                 "The file is empty: it needs a header row and at least one customer."
             ),
             "encoding": lambda: self.env._(
-                "The file's text encoding is not recognised. Save it as CSV UTF-8 or as XLSX."
+                "The text encoding of %(file)s is not recognised: its names would be imported "
+                "garbled. Save it as CSV UTF-8 or as XLSX and upload it again.",
+                file=self._file_label(),
             ),
-            "unreadable": lambda: self.env._("The file cannot be read as an XLSX workbook."),
+            "unreadable": lambda: self.env._(
+                "%(file)s cannot be read as an XLSX workbook: it is damaged or not an Excel "
+                "file. Open it in Excel and save it again as XLSX or as CSV UTF-8.",
+                file=self._file_label(),
+            ),
+            "no_sheet": lambda: self.env._(
+                "%(file)s has no worksheet: the customers are read from its first sheet.",
+                file=self._file_label(),
+            ),
+            "xls": lambda: self.env._(
+                "%(file)s is an Excel 97-2003 workbook (.xls), which cannot be read. Save it "
+                "as XLSX or as CSV UTF-8 and upload it again.",
+                file=self._file_label(),
+            ),
             "duplicate_column": lambda: self.env._(
                 "Line 1: the column %(column)s appears twice.", column=issue.column
             ),
