@@ -214,3 +214,30 @@ def test_damaged_xlsx(portfolio_file):
     with pytest.raises(portfolio_file.PortfolioFileError) as error:
         portfolio_file.read_table(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "c.xls")
     assert error.value.issue.code == "xls"
+
+
+def test_formulas_neutralised(portfolio_file, normalize_phone):
+    text = "\n".join(
+        [
+            HEADER + ",email",
+            '=HYPERLINK("x";"y"),+R1,-5,CL,@Ana,-Soto,+56 9 6123 4501,a@b.cl; c@d.cl',
+            "Andes SpA,A-1,76111111-1,,Bruno,Soto,+56 9 6123 4501,=1+1@b.cl",
+        ]
+    )
+    first, second = parse(portfolio_file, normalize_phone, text).rows
+    assert first.values["name"] == '\'=HYPERLINK("x";"y")'
+    assert (first.values["ref"], first.values["vat"]) == ("'+R1", "'-5")
+    assert first.values["advisor_first_name"] == "'@Ana"
+    assert first.values["advisor_last_name"] == "'-Soto"
+    assert first.values["advisor_phone"] == "+56961234501"
+    assert first.values["email"] == "a@b.cl, c@d.cl"
+    assert codes(first) == []
+    assert (second.values["name"], second.values["ref"]) == ("Andes SpA", "A-1")
+    assert codes(second) == ["email_invalid"]
+
+
+@pytest.mark.parametrize(
+    "text", ["=1+1@b.cl", "@b.cl", "ana", "ana@b", 'ana"@b.cl', "a@b.cl, =x@b.cl", "+a@b.cl"]
+)
+def test_email_refused(portfolio_file, text):
+    assert portfolio_file.normalize_emails(text) is None

@@ -1,6 +1,7 @@
 # Copyright 2026 collections_workflow contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
+import csv
 import io
 import re
 import zipfile
@@ -342,3 +343,47 @@ class TestPortfolioImport(CollectionsCommon):
                     f"clientes_{encoding}.csv",
                     "Save it as CSV UTF-8 or as XLSX",
                 )
+
+    def test_formulas_stored_as_text(self):
+        content = io.StringIO()
+        writer = csv.writer(content)
+        writer.writerow(HEADER.split(","))
+        writer.writerow(
+            [
+                '=HYPERLINK("http://pago.example.com/x","Pagar")',
+                "+SUM(1;2)",
+                "-76111111-1",
+                "pagos@formula.example.com",
+                "+56 2 2345 6701",
+                "@Santiago",
+                "CL",
+                "=cmd|' /C calc'!A0",
+                "-Soto",
+                "+56 9 6123 4601",
+                "\t=1+1",
+                "Fuentes",
+            ]
+        )
+        wizard = self._preview(content.getvalue().encode())
+        self.assertEqual((wizard.create_count, wizard.refuse_count), (1, 0))
+        wizard.action_import()
+        partner = self.env["res.partner"].search([("email", "=", "pagos@formula.example.com")])
+        self.assertEqual(partner.name, '\'=HYPERLINK("http://pago.example.com/x","Pagar")')
+        self.assertEqual(partner.ref, "'+SUM(1;2)")
+        self.assertEqual(partner.vat, "'-76111111-1")
+        self.assertEqual(partner.city, "'@Santiago")
+        self.assertEqual(partner.phone, "+56223456701", "a phone stays a phone")
+        advisor = partner.collection_advisor_id
+        self.assertEqual((advisor.first_name, advisor.last_name), ("'=cmd|' /C calc'!A0", "'-Soto"))
+        self.assertEqual(advisor.phone, "+56961234601")
+        self.assertEqual(partner.collection_supervisor_id.first_name, "'=1+1")
+
+    def test_formula_in_email_refused(self):
+        self._assert_refused(
+            csv_file('Correo Prueba,TST-E1,,=HYPERLINK("http://x")@example.com,,,,,,,,'),
+            'Line 2, column Email: =HYPERLINK("http://x")@example.com is not an email address.',
+        )
+        self._assert_refused(
+            csv_file("Correo Prueba,TST-E2,,=1+1@example.com,,,,,,,,"),
+            "Line 2, column Email: =1+1@example.com is not an email address.",
+        )

@@ -95,6 +95,23 @@ ADVISOR_COLUMNS = (
 )
 SUPERVISOR_COLUMNS = ("supervisor_first_name", "supervisor_last_name")
 PHONE_COLUMNS = ("phone", "advisor_phone", "advisor_whatsapp")
+EMAIL_COLUMNS = ("email", "advisor_email")
+# free text stored as it is: a spreadsheet must not take it for a formula
+TEXT_COLUMNS = (
+    "name",
+    "ref",
+    "vat",
+    "street",
+    "city",
+    "advisor_first_name",
+    "advisor_last_name",
+    "supervisor_first_name",
+    "supervisor_last_name",
+)
+# what makes Excel, LibreOffice or Odoo's own XLSX export read a cell as a formula
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_EMAIL = re.compile(r"^[^\s@\"(),:;<>\[\]\\]+@[^\s@\"(),:;<>\[\]\\]+\.[^\s@\"(),:;<>\[\]\\.]+$")
+_EMAIL_SEPARATORS = re.compile(r"\s*[,;]\s*")
 _HEADER_TO_COLUMN = {alias: column for column, aliases in COLUMNS.items() for alias in aliases}
 _SPACES = re.compile(r"[\s_]+")
 
@@ -347,8 +364,41 @@ def parse_portfolio(table, normalize_phone, default_region=None, countries=None)
     return Portfolio(header_of, ignored, rows)
 
 
+def neutralize_formula(text):
+    """``text`` made inert for spreadsheets, as OWASP advises against CSV injection.
+
+    A text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is what
+    Excel runs as a formula (``=HYPERLINK(...)``) once the customers are exported: it is
+    kept, behind an apostrophe, which spreadsheets read as "this is text".
+    """
+    if text and text.startswith(FORMULA_TRIGGERS):
+        return "'" + text
+    return text
+
+
+def normalize_emails(text):
+    """The addresses of a cell (several separated by commas or semicolons), joined by
+    ", "; ``None`` when one of them is no email address."""
+    addresses = [address for address in _EMAIL_SEPARATORS.split(text.strip()) if address]
+    if not addresses or not all(
+        _EMAIL.match(address) and not address.startswith(FORMULA_TRIGGERS) for address in addresses
+    ):
+        return None
+    return ", ".join(addresses)
+
+
 def _check_row(row, columns, countries, default_region, normalize_phone, phone_cache):
     values, line = row.values, row.line
+    for column in TEXT_COLUMNS:
+        if values.get(column):
+            values[column] = neutralize_formula(values[column])
+    for column in EMAIL_COLUMNS:
+        if values.get(column):
+            emails = normalize_emails(values[column])
+            if emails is None:
+                row.issues.append(Issue("email_invalid", line, column, (values[column],)))
+            else:
+                values[column] = emails
     if not values.get("name"):
         row.issues.append(Issue("name_missing", line, "name"))
     region = default_region

@@ -429,6 +429,12 @@ class ResPartnerCollectionImport(models.TransientModel):
                 number=issue.params[0],
                 reason=issue.params[1],
             ),
+            "email_invalid": lambda: self.env._(
+                "Line %(line)s, column %(column)s: %(email)s is not an email address.",
+                line=issue.line,
+                column=column,
+                email=issue.params[0],
+            ),
             "country_unknown": lambda: self.env._(
                 "Line %(line)s, column %(column)s: unknown country %(country)s.",
                 line=issue.line,
