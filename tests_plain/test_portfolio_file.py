@@ -241,3 +241,59 @@ def test_formulas_neutralised(portfolio_file, normalize_phone):
 )
 def test_email_refused(portfolio_file, text):
     assert portfolio_file.normalize_emails(text) is None
+
+
+def test_size_and_row_limits(portfolio_file):
+    text = "name\n" + "\n".join(f"Cliente {i}" for i in range(10)) + "\n\n\n"
+    assert len(portfolio_file.read_table(text.encode(), "f.csv", max_rows=10)) == 11
+    with pytest.raises(portfolio_file.PortfolioFileError) as error:
+        portfolio_file.read_table(text.encode(), "f.csv", max_rows=9)
+    assert (error.value.issue.code, error.value.issue.params) == ("too_many_rows", (9,))
+    with pytest.raises(portfolio_file.PortfolioFileError) as error:
+        portfolio_file.read_table(text.encode(), "f.csv", max_bytes=50)
+    assert (error.value.issue.code, error.value.issue.params) == ("too_large", (len(text), 50))
+
+
+def test_xlsx_streamed_and_stops_at_the_limit(portfolio_file, monkeypatch):
+    openpyxl = pytest.importorskip("openpyxl")
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(["name", "ref"])
+    for index in range(20000):
+        sheet.append([f"Cliente {index}", index])
+    content = io.BytesIO()
+    workbook.save(content)
+    loads, cells = [], []
+    load_workbook, cell_text = openpyxl.load_workbook, portfolio_file._cell_text
+
+    def counting_load(*args, **kwargs):
+        loads.append(kwargs)
+        return load_workbook(*args, **kwargs)
+
+    def counting_cell(value):
+        cells.append(value)
+        return cell_text(value)
+
+    monkeypatch.setattr(openpyxl, "load_workbook", counting_load)
+    monkeypatch.setattr(portfolio_file, "_cell_text", counting_cell)
+    with pytest.raises(portfolio_file.PortfolioFileError) as error:
+        portfolio_file.read_table(content.getvalue(), "big.xlsx", max_rows=100)
+    assert error.value.issue.code == "too_many_rows"
+    assert len(loads) == 1 and loads[0]["read_only"]
+    assert len(cells) == 2 * 102, "read up to the first row beyond the limit, no further"
+
+
+def test_xlsx_that_unpacks_to_far_more_refused(portfolio_file):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b" " * 5_000_000)
+    with pytest.raises(portfolio_file.PortfolioFileError) as error:
+        portfolio_file.read_table(out.getvalue(), "bomba.xlsx", max_bytes=100_000)
+    assert error.value.issue.code == "too_large"
+
+
+def test_csv_cell_too_long(portfolio_file):
+    content = b'name\n"' + b"x" * 200_000 + b'"\n'
+    with pytest.raises(portfolio_file.PortfolioFileError) as error:
+        portfolio_file.read_table(content, "f.csv")
+    assert error.value.issue.code == "csv_unreadable"

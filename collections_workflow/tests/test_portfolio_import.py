@@ -248,6 +248,8 @@ class TestPortfolioImport(CollectionsCommon):
             for index in range(50000)
         ]
         before = self._counts()
+        # checked in the request only when an administrator allows that many rows
+        self._set_limits(max_rows=50000)
         wizard = self._preview(csv_file(*rows))
         self.assertEqual((wizard.create_count, wizard.refuse_count), (50000, 0))
         self.assertEqual(wizard.staff_create_count, 43)
@@ -387,3 +389,92 @@ class TestPortfolioImport(CollectionsCommon):
             csv_file("Correo Prueba,TST-E2,,=1+1@example.com,,,,,,,,"),
             "Line 2, column Email: =1+1@example.com is not an email address.",
         )
+
+    def _set_limits(self, **limits):
+        for key, value in limits.items():
+            self.env["ir.config_parameter"].set_param(f"collections_workflow.import_{key}", value)
+
+    def _rows(self, count):
+        return [
+            f"Cliente {index:05d} SpA,R{index:05d},,,,,CL,Valentina,Soto,9 6123 4601,,"
+            for index in range(count)
+        ]
+
+    def test_file_over_the_size_limit_refused(self):
+        content = csv_file(*self._rows(90000))
+        self.assertGreater(len(content), 5 * 1024 * 1024)
+        self._assert_file_refused(content, "grande.csv", "more than the 5 MB a customer file")
+
+    def test_rows_over_the_limits_without_background(self):
+        self._set_limits(max_rows=2, max_rows_background=0)
+        self._assert_file_refused(
+            csv_file(*GOOD_ROWS), "clientes.csv", "holds more than 2 customers, the most"
+        )
+
+    def _run_import_cron(self):
+        cron = self.env.ref("collections_workflow.ir_cron_collection_import")
+        with self.enter_registry_test_mode():
+            result = cron.method_direct_trigger()
+        self.assertFalse(isinstance(result, dict) and result.get("type") == "ir.actions.client")
+
+    def _result_message(self, job):
+        # sudo: a notification is only the recipient's to read
+        message = (
+            self.env["mail.message"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", job._name),
+                    ("res_id", "=", job.id),
+                    ("message_type", "=", "user_notification"),
+                ]
+            )
+        )
+        self.assertEqual(message.partner_ids, self.user_manager.partner_id)
+        return message
+
+    def test_longer_file_imported_in_the_background(self):
+        wizard = self._preview(csv_file(*self._rows(5001)))
+        self.assertEqual(wizard.state, "background", "5,000 rows at most in a request")
+        self.assertIn("more than 5,000 customers", wizard.background_note)
+        self.assertFalse(wizard.line_ids)
+        before = self._counts()
+        cron = self.env.ref("collections_workflow.ir_cron_collection_import")
+        triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+        wizard.action_import_background()
+        self.assertEqual(self._counts(), before, "nothing written in the request")
+        self.assertEqual(
+            self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), triggers + 1
+        )
+        job = self.env["collection.import.job"].search([("user_id", "=", self.user_manager.id)])
+        self.assertEqual(job.state, "queued")
+        self._run_import_cron()
+        self.assertEqual((job.state, job.create_count, job.update_count), ("done", 5001, 0))
+        partner = self.env["res.partner"].search([("ref", "=", "R05000")])
+        self.assertEqual(partner.collection_advisor_id.name, "Valentina Soto")
+        self.assertEqual(partner.create_uid, self.user_manager, "imported as its user")
+        self.assertIn("5001 customers created, 0 updated", self._result_message(job).body)
+
+    def test_background_import_refused_writes_nothing(self):
+        self._set_limits(max_rows=1, max_rows_background=10)
+        bad = GOOD_ROWS[1].replace("9 6123 4602", "12345")
+        wizard = self._preview(csv_file(GOOD_ROWS[0], bad, GOOD_ROWS[2]))
+        self.assertEqual(wizard.state, "background")
+        before = self._counts()
+        wizard.action_import_background()
+        self._run_import_cron()
+        job = self.env["collection.import.job"].search([("user_id", "=", self.user_manager.id)])
+        self.assertEqual(self._counts(), before)
+        self.assertEqual(job.state, "refused")
+        body = self._result_message(job).body
+        self.assertIn("1 rows of clientes.csv are refused, so nothing was imported", body)
+        self.assertIn("Line 3, column Advisor Phone: the number 12345 is not valid", body)
+
+    def test_background_import_over_the_hard_limit(self):
+        self._set_limits(max_rows=1, max_rows_background=2)
+        before = self._counts()
+        self._preview(csv_file(*GOOD_ROWS)).action_import_background()
+        self._run_import_cron()
+        job = self.env["collection.import.job"].search([("user_id", "=", self.user_manager.id)])
+        self.assertEqual((job.state, self._counts()), ("refused", before))
+        self.assertIn("holds more than 2 customers, the most", self._result_message(job).body)

@@ -198,6 +198,7 @@ _GARBLED = re.compile(
 )
 # C0 controls other than tab and line ends, and C1 controls
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_EMPTY_ROW = ()
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (Excel 97-2003)
 
 
@@ -231,6 +232,7 @@ def _decode(content):
 
 
 def _read_csv(content):
+    """Yield the rows of a CSV file, read once."""
     try:
         text = _decode(content)
     except UnicodeError as error:
@@ -242,7 +244,12 @@ def _read_csv(content):
     except csv.Error:
         delimiter = ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return [[cell.strip() for cell in row] for row in reader]
+    try:
+        for row in reader:
+            yield [cell.strip() for cell in row]
+    except csv.Error as error:
+        # a cell longer than csv's field limit, or a quote never closed
+        raise PortfolioFileError(Issue("csv_unreadable", params=(str(error),))) from error
 
 
 def _cell_text(value):
@@ -269,9 +276,23 @@ _XLSX_ERRORS = (
     OSError,
     SyntaxError,
 )
+# A workbook's XML compresses about tenfold; one that unpacks to more than this many
+# times its size is built to exhaust the server (a "zip bomb"), not to list customers.
+XLSX_MAX_UNPACK_RATIO = 40
+
+
+def _check_unpacked_size(content, max_bytes):
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(item.file_size for item in archive.infolist())
+    except _XLSX_ERRORS as error:
+        raise PortfolioFileError(Issue("unreadable")) from error
+    if unpacked > max_bytes * XLSX_MAX_UNPACK_RATIO:
+        raise PortfolioFileError(Issue("too_large", params=(unpacked, max_bytes)))
 
 
 def _read_xlsx(content):
+    """Yield the rows of the workbook's first sheet, streamed once (read-only mode)."""
     # imported here so that reading a CSV never needs openpyxl
     import openpyxl  # pylint: disable=import-outside-toplevel
 
@@ -279,23 +300,34 @@ def _read_xlsx(content):
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except _XLSX_ERRORS as error:
         raise PortfolioFileError(Issue("unreadable")) from error
-    if not workbook.worksheets:
-        workbook.close()
-        raise PortfolioFileError(Issue("no_sheet"))
     try:
-        sheet = workbook.worksheets[0]
-        return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
-    except _XLSX_ERRORS as error:
-        raise PortfolioFileError(Issue("unreadable")) from error
+        if not workbook.worksheets:
+            raise PortfolioFileError(Issue("no_sheet"))
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        while True:
+            try:
+                values = next(rows, None)
+            except _XLSX_ERRORS as error:
+                raise PortfolioFileError(Issue("unreadable")) from error
+            if values is None:
+                return
+            yield [_cell_text(value) for value in values]
     finally:
         workbook.close()
 
 
-def read_table(content, file_name=""):
+def read_table(content, file_name="", max_rows=None, max_bytes=None):
     """Return the file's rows as lists of stripped strings (header first).
 
-    Raises :class:`PortfolioFileError` for an empty, unreadable or undecodable file.
+    The file is read once, row by row, and reading stops at the first row beyond
+    ``max_rows`` customer rows (empty rows are not counted).
+
+    Raises :class:`PortfolioFileError` for an empty, unreadable or undecodable file, one
+    of more than ``max_bytes`` bytes (``too_large``, params ``(size, max_bytes)``) or
+    more than ``max_rows`` rows (``too_many_rows``, params ``(max_rows,)``).
     """
+    if max_bytes and len(content or b"") > max_bytes:
+        raise PortfolioFileError(Issue("too_large", params=(len(content), max_bytes)))
     if not content or not content.strip():
         raise PortfolioFileError(Issue("empty"))
     if content.startswith(_OLE_MAGIC):
@@ -303,7 +335,22 @@ def read_table(content, file_name=""):
     is_xlsx = (file_name or "").lower().endswith((".xlsx", ".xlsm")) or content.startswith(
         b"PK\x03\x04"
     )
-    table = _read_xlsx(content) if is_xlsx else _read_csv(content)
+    if is_xlsx and max_bytes:
+        _check_unpacked_size(content, max_bytes)
+    rows = _read_xlsx(content) if is_xlsx else _read_csv(content)
+    table, filled = [], -1  # the header is no customer row
+    try:
+        for row in rows:
+            if not any(row):
+                # one shared empty row: a sheet can hold a million formatted, empty rows
+                table.append(_EMPTY_ROW)
+                continue
+            filled += 1
+            if max_rows is not None and filled > max_rows:
+                raise PortfolioFileError(Issue("too_many_rows", params=(max_rows,)))
+            table.append(row)
+    finally:
+        rows.close()
     while table and not any(table[-1]):
         table.pop()
     if len(table) < 2:

@@ -6,12 +6,23 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
+from odoo.tools.misc import formatLang
 
 from odoo.addons.phone_validation.tools import phone_validation
 
 from ..tools import portfolio_file
 
 PARTNER_COLUMNS = ("name", "ref", "vat", "email", "phone", "street", "city")
+# What a request can check and import well within Odoo's time limit, and what the
+# background job takes at most; an administrator may change them as system parameters.
+MAX_BYTES_PARAM = "collections_workflow.import_max_bytes"
+MAX_ROWS_PARAM = "collections_workflow.import_max_rows"
+MAX_BACKGROUND_ROWS_PARAM = "collections_workflow.import_max_rows_background"
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+DEFAULT_MAX_ROWS = 5000
+DEFAULT_MAX_BACKGROUND_ROWS = 50000
+# the refused rows a background import lists; the preview of a shorter file lists them all
+MAX_REASONS = 50
 MATCH_COLUMNS = ("ref", "vat", "name")
 
 
@@ -32,8 +43,12 @@ class ResPartnerCollectionImport(models.TransientModel):
         "res.company", required=True, default=lambda self: self.env.company
     )
     state = fields.Selection(
-        [("upload", "Upload"), ("preview", "Preview")], default="upload", required=True
+        [("upload", "Upload"), ("preview", "Preview"), ("background", "Background")],
+        default="upload",
+        required=True,
     )
+    limits_note = fields.Char(compute="_compute_limits_note")
+    background_note = fields.Text(readonly=True)
     line_ids = fields.One2many("res.partner.collection.import.line", "wizard_id")
     create_count = fields.Integer(string="Customers to Create", readonly=True)
     update_count = fields.Integer(string="Customers to Update", readonly=True)
@@ -41,11 +56,42 @@ class ResPartnerCollectionImport(models.TransientModel):
     staff_create_count = fields.Integer(string="Advisors and Supervisors to Create", readonly=True)
     ignored_columns = fields.Char(readonly=True)
 
+    @api.depends("company_id")
+    def _compute_limits_note(self):
+        limits = self._get_import_limits()
+        for wizard in self:
+            wizard.limits_note = wizard.env._(
+                "Files of up to %(size)s MB. Up to %(rows)s customers are checked here "
+                "before you confirm; longer files, up to %(max)s customers, are imported "
+                "in the background.",
+                size=self._format_megabytes(limits["bytes"]),
+                rows=self._format_count(limits["rows"]),
+                max=self._format_count(max(limits["rows"], limits["background_rows"])),
+            )
+
     def action_preview(self):
         """Check the file and show, row by row, what the import would do."""
         self.ensure_one()
-        plan = self._plan()
+        limits = self._get_import_limits()
+        plan = self._plan(limits["rows"], background_ok=True)
         self.line_ids.unlink()
+        if plan is None:
+            self.write(
+                {
+                    "state": "background",
+                    "background_note": self.env._(
+                        "%(file)s holds more than %(rows)s customers, more than can be "
+                        "checked here. It can be imported in the background, up to %(max)s "
+                        "customers: every row is checked the same way, nothing is written "
+                        "if any row is refused, and the result (customers created and "
+                        "updated, or the refused rows and why) comes to your inbox.",
+                        file=self._file_label(),
+                        rows=self._format_count(limits["rows"]),
+                        max=self._format_count(limits["background_rows"]),
+                    ),
+                }
+            )
+            return self._reopen()
         self.env["res.partner.collection.import.line"].create(
             [
                 {
@@ -83,7 +129,7 @@ class ResPartnerCollectionImport(models.TransientModel):
     def action_import(self):
         """Write the whole file, or nothing at all when a row is refused."""
         self.ensure_one()
-        plan = self._plan()
+        plan = self._plan(self._get_import_limits()["rows"])
         refused = [row for row, action, __ in plan["rows"] if action == "refuse"]
         if refused:
             first = refused[0].issues[0]
@@ -105,10 +151,114 @@ class ResPartnerCollectionImport(models.TransientModel):
             "domain": [("id", "in", partners.ids)],
         }
 
+    def action_import_background(self):
+        """Queue the file for the background job and wake it."""
+        self.ensure_one()
+        job = (
+            self.env["collection.import.job"]
+            .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
+            .create(
+                {
+                    "file": self.file,
+                    "file_name": self._file_label(),
+                    "company_id": self.company_id.id,
+                    "user_id": self.env.user.id,
+                }
+            )
+        )
+        # sudo: waking a cron is no right of a collections manager, only of this button
+        self.env.ref("collections_workflow.ir_cron_collection_import").sudo()._trigger()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info",
+                "title": self.env._("Import queued"),
+                "message": self.env._(
+                    "%(file)s is being imported in the background. The result will come "
+                    "to your inbox.",
+                    file=job.file_name,
+                ),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def _import_in_background(self):
+        """What the background job does: import all, or raise a UserError saying why
+        nothing was imported. Return the job's values."""
+        self.ensure_one()
+        plan = self._plan(self._get_import_limits()["background_rows"])
+        refused = [row for row, action, __ in plan["rows"] if action == "refuse"]
+        if refused:
+            reasons = [
+                self._issue_message(issue) for row in refused[:MAX_REASONS] for issue in row.issues
+            ]
+            if len(refused) > MAX_REASONS:
+                reasons.append(
+                    self.env._(
+                        "... and %(count)s more refused rows.", count=len(refused) - MAX_REASONS
+                    )
+                )
+            raise UserError(
+                "\n".join(
+                    [
+                        self.env._(
+                            "%(count)s rows of %(file)s are refused, so nothing was "
+                            "imported. Fix them in the file and import it again:",
+                            count=len(refused),
+                            file=self._file_label(),
+                        ),
+                        *reasons,
+                    ]
+                )
+            )
+        actions = [action for __, action, __ in plan["rows"]]
+        self._apply(plan)
+        created, updated = actions.count("create"), actions.count("update")
+        return {
+            "state": "done",
+            "create_count": created,
+            "update_count": updated,
+            "result": self.env._(
+                "%(file)s is imported: %(created)s customers created, %(updated)s updated, "
+                "%(staff)s advisors and supervisors created.",
+                file=self._file_label(),
+                created=created,
+                updated=updated,
+                staff=len(plan["new_staff"]),
+            ),
+        }
+
     # ------------------------------------------------------------------ reading
-    def _read_portfolio(self):
+    @api.model
+    def _get_import_limits(self):
+        """The size and row limits, from the system parameters (defaults otherwise)."""
+        # sudo: collections managers import files, they do not read system parameters
+        params = self.env["ir.config_parameter"].sudo()
+
+        def limit(key, default):
+            try:
+                return max(int(params.get_param(key, default)), 0)
+            except (TypeError, ValueError):
+                return default
+
+        return {
+            "bytes": limit(MAX_BYTES_PARAM, DEFAULT_MAX_BYTES) or DEFAULT_MAX_BYTES,
+            "rows": limit(MAX_ROWS_PARAM, DEFAULT_MAX_ROWS) or DEFAULT_MAX_ROWS,
+            "background_rows": limit(MAX_BACKGROUND_ROWS_PARAM, DEFAULT_MAX_BACKGROUND_ROWS),
+        }
+
+    def _read_portfolio(self, max_rows, background_ok=False):
+        """The checked file; ``None`` when it is longer than ``max_rows`` and
+        ``background_ok`` says it may go to the background job instead."""
+        limits = self._get_import_limits()
         try:
-            table = portfolio_file.read_table(base64.b64decode(self.file or b""), self.file_name)
+            table = portfolio_file.read_table(
+                base64.b64decode(self.file or b""),
+                self.file_name,
+                max_rows=max_rows,
+                max_bytes=limits["bytes"],
+            )
             return portfolio_file.parse_portfolio(
                 table,
                 self._normalize_phone,
@@ -116,6 +266,12 @@ class ResPartnerCollectionImport(models.TransientModel):
                 countries=self._get_country_codes(),
             )
         except portfolio_file.PortfolioFileError as error:
+            if (
+                error.issue.code == "too_many_rows"
+                and background_ok
+                and limits["background_rows"] > max_rows
+            ):
+                return None
             raise UserError(self._issue_message(error.issue)) from error
 
     @api.model
@@ -139,9 +295,12 @@ class ResPartnerCollectionImport(models.TransientModel):
             raise ValueError(str(error.args[0])) from error
 
     # ------------------------------------------------------------------ planning
-    def _plan(self):
-        """Decide what each row does: ``{'rows': [(row, action, partner)], ...}``."""
-        portfolio = self._read_portfolio()
+    def _plan(self, max_rows, background_ok=False):
+        """Decide what each row does: ``{'rows': [(row, action, partner)], ...}``;
+        ``None`` for a file the background job is to import (see _read_portfolio)."""
+        portfolio = self._read_portfolio(max_rows, background_ok=background_ok)
+        if portfolio is None:
+            return None
         matches, protected = self._match_partners(portfolio.rows)
         staff = self._match_staff(portfolio.rows)
         new_staff = {
@@ -381,6 +540,12 @@ class ResPartnerCollectionImport(models.TransientModel):
         }
         return labels.get(column, column)
 
+    def _format_count(self, count):
+        return formatLang(self.env, count, digits=0)
+
+    def _format_megabytes(self, size):
+        return formatLang(self.env, size / (1024 * 1024), digits=1).removesuffix("0").rstrip(".,")
+
     def _file_label(self):
         return self.file_name or self.env._("(unnamed file)")
 
@@ -400,6 +565,25 @@ class ResPartnerCollectionImport(models.TransientModel):
                 "%(file)s cannot be read as an XLSX workbook: it is damaged or not an Excel "
                 "file. Open it in Excel and save it again as XLSX or as CSV UTF-8.",
                 file=self._file_label(),
+            ),
+            "too_large": lambda: self.env._(
+                "%(file)s is %(size)s MB, more than the %(max)s MB a customer file may have. "
+                "Split it into smaller files, or save it as XLSX, which takes less room.",
+                file=self._file_label(),
+                size=self._format_megabytes(issue.params[0]),
+                max=self._format_megabytes(issue.params[1]),
+            ),
+            "too_many_rows": lambda: self.env._(
+                "%(file)s holds more than %(max)s customers, the most one file may hold. "
+                "Split it into files of at most %(max)s rows.",
+                file=self._file_label(),
+                max=self._format_count(issue.params[0]),
+            ),
+            "csv_unreadable": lambda: self.env._(
+                "%(file)s cannot be read as a CSV file (%(reason)s): a quote is not "
+                "closed or a cell is far too long. Open it in Excel and save it again.",
+                file=self._file_label(),
+                reason=issue.params[0],
             ),
             "no_sheet": lambda: self.env._(
                 "%(file)s has no worksheet: the customers are read from its first sheet.",
