@@ -29,6 +29,7 @@ class CollectionImportJob(models.Model):
     state = fields.Selection(
         [
             ("queued", "Queued"),
+            ("running", "Running"),
             ("done", "Imported"),
             ("refused", "Refused"),
             ("failed", "Failed"),
@@ -51,12 +52,34 @@ class CollectionImportJob(models.Model):
     def _cron_process(self):
         """Import the queued files, one per batch, oldest first."""
         Cron = self.env["ir.cron"]
+        # a job still running when this cron starts again was killed (time or memory
+        # limit): its transaction is gone, its user is waiting for an answer
+        for job in self.search([("state", "=", "running")]):
+            job._fail_interrupted()
         domain = [("state", "=", "queued")]
         while job := self.search(domain, order="id", limit=1):
-            Cron._commit_progress(remaining=self.search_count(domain))
+            job.state = "running"
+            # committed now, so that a job that kills the worker is not started again
+            Cron._commit_progress(remaining=self.search_count(domain) + 1)
             job._process()
             if Cron._commit_progress(1) <= 0:
                 return
+
+    def _fail_interrupted(self):
+        self.ensure_one()
+        job = self.with_context(lang=self.user_id.lang or "en_US")
+        self.write(
+            {
+                "state": "failed",
+                "result": job.env._(
+                    "The import of %(file)s was interrupted: it took longer than the server "
+                    "allows. Nothing was imported. Split the file into shorter ones and "
+                    "import them one after the other.",
+                    file=self.file_name,
+                ),
+            }
+        )
+        job._notify_result()
 
     def _process(self):
         """Import the file as its user would, then tell them the result."""

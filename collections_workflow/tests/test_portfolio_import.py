@@ -465,7 +465,7 @@ class TestPortfolioImport(CollectionsCommon):
         self._run_import_cron()
         job = self.env["collection.import.job"].search([("user_id", "=", self.user_manager.id)])
         self.assertEqual(self._counts(), before)
-        self.assertEqual(job.state, "refused")
+        self.assertEqual((job.state, job.refuse_count), ("refused", 1))
         body = self._result_message(job).body
         self.assertIn("1 rows of clientes.csv are refused, so nothing was imported", body)
         self.assertIn("Line 3, column Advisor Phone: the number 12345 is not valid", body)
@@ -478,3 +478,12 @@ class TestPortfolioImport(CollectionsCommon):
         job = self.env["collection.import.job"].search([("user_id", "=", self.user_manager.id)])
         self.assertEqual((job.state, self._counts()), ("refused", before))
         self.assertIn("holds more than 2 customers, the most", self._result_message(job).body)
+
+    def test_background_import_interrupted_is_reported(self):
+        self._set_limits(max_rows=1, max_rows_background=10)
+        self._preview(csv_file(*GOOD_ROWS)).action_import_background()
+        job = self.env["collection.import.job"].search([("user_id", "=", self.user_manager.id)])
+        job.sudo().state = "running"  # as a worker killed in the middle of it leaves it
+        self._run_import_cron()
+        self.assertEqual(job.state, "failed")
+        self.assertIn("was interrupted", self._result_message(job).body)
