@@ -407,6 +407,7 @@ class TestPortfolioImport(CollectionsCommon):
 
     def test_rows_over_the_limits_without_background(self):
         self._set_limits(max_rows=2, max_rows_background=0)
+        self.assertEqual(self._wizard(b"").limits_note, "Files of up to 5 MB and 2 customers.")
         self._assert_file_refused(
             csv_file(*GOOD_ROWS), "clientes.csv", "holds more than 2 customers, the most"
         )
@@ -434,7 +435,10 @@ class TestPortfolioImport(CollectionsCommon):
         return message
 
     def test_longer_file_imported_in_the_background(self):
-        wizard = self._preview(csv_file(*self._rows(5001)))
+        wizard = self._wizard(csv_file(*self._rows(5001)))
+        self.assertIn("Up to 5,000 customers are checked here", wizard.limits_note)
+        self.assertIn("up to 20,000 customers, are imported in the background", wizard.limits_note)
+        wizard.action_preview()
         self.assertEqual(wizard.state, "background", "5,000 rows at most in a request")
         self.assertIn("more than 5,000 customers", wizard.background_note)
         self.assertFalse(wizard.line_ids)

@@ -60,15 +60,22 @@ class ResPartnerCollectionImport(models.TransientModel):
     @api.depends("company_id")
     def _compute_limits_note(self):
         limits = self._get_import_limits()
-        for wizard in self:
-            wizard.limits_note = wizard.env._(
+        size = self._format_megabytes(limits["bytes"])
+        rows = self._format_count(limits["rows"])
+        if limits["background_rows"] > limits["rows"]:
+            note = self.env._(
                 "Files of up to %(size)s MB. Up to %(rows)s customers are checked here "
                 "before you confirm; longer files, up to %(max)s customers, are imported "
                 "in the background.",
-                size=self._format_megabytes(limits["bytes"]),
-                rows=self._format_count(limits["rows"]),
-                max=self._format_count(max(limits["rows"], limits["background_rows"])),
+                size=size,
+                rows=rows,
+                max=self._format_count(limits["background_rows"]),
             )
+        else:
+            note = self.env._(
+                "Files of up to %(size)s MB and %(rows)s customers.", size=size, rows=rows
+            )
+        self.limits_note = note
 
     def action_preview(self):
         """Check the file and show, row by row, what the import would do."""
