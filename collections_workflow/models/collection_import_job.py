@@ -1,9 +1,13 @@
 # Copyright 2026 collections_workflow contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+
+_logger = logging.getLogger(__name__)
 
 
 class CollectionImportJob(models.Model):
@@ -102,6 +106,7 @@ class CollectionImportJob(models.Model):
             vals = {"state": "refused", "result": error.args[0]}
         except Exception as error:  # pylint: disable=broad-except
             # the savepoint undid whatever was written: the user must still hear of it
+            _logger.exception("Customer file import %s (%s) failed", self.id, self.file_name)
             vals = {
                 "state": "failed",
                 "result": job.env._(

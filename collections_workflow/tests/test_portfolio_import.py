@@ -5,6 +5,7 @@ import csv
 import io
 import re
 import zipfile
+from unittest.mock import patch
 
 import openpyxl
 
@@ -491,3 +492,23 @@ class TestPortfolioImport(CollectionsCommon):
         self._run_import_cron()
         self.assertEqual(job.state, "failed")
         self.assertIn("was interrupted", self._result_message(job).body)
+
+    def test_background_import_unexpected_error_reported(self):
+        self._set_limits(max_rows=1, max_rows_background=10)
+        self._preview(csv_file(*GOOD_ROWS)).action_import_background()
+        Wizard = type(self.env["res.partner.collection.import"])
+        before = self._counts()
+        original_apply = Wizard._apply
+
+        def apply_then_fail(wizard, plan):
+            original_apply(wizard, plan)
+            raise ZeroDivisionError
+
+        with (
+            patch.object(Wizard, "_apply", apply_then_fail),
+            self.assertLogs("odoo.addons.collections_workflow.models.collection_import_job"),
+        ):
+            self._run_import_cron()
+        job = self.env["collection.import.job"].search([("user_id", "=", self.user_manager.id)])
+        self.assertEqual((job.state, self._counts()), ("failed", before), "all undone")
+        self.assertIn("unexpected error (ZeroDivisionError)", self._result_message(job).body)
