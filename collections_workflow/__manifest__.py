@@ -44,6 +44,7 @@
         "views/collection_pilot_views.xml",
         "report/collection_dashboard_views.xml",
         "wizard/res_partner_collection_import_views.xml",
+        "views/collection_import_job_views.xml",
         "wizard/collection_run_preview_views.xml",
         "views/collection_worklist_views.xml",
         "views/res_config_settings_views.xml",

@@ -33,3 +33,4 @@ from . import collection_kpi
 from . import collection_kpi_snapshot
 from . import collection_pilot
 from . import ir_actions_report
+from . import collection_import_job

@@ -1,7 +1,11 @@
 # Copyright 2026 collections_workflow contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
+import csv
 import io
+import re
+import zipfile
+from unittest.mock import patch
 
 import openpyxl
 
@@ -210,7 +214,7 @@ class TestPortfolioImport(CollectionsCommon):
 
     def test_unknown_encoding_refused(self):
         content = csv_file(*GOOD_ROWS).decode().encode("utf-16-le")
-        with self.assertRaisesRegex(UserError, "encoding is not recognised"):
+        with self.assertRaisesRegex(UserError, "encoding of clientes.csv is not recognised"):
             self._preview(content)
 
     def test_latin_american_excel_csv(self):
@@ -245,8 +249,266 @@ class TestPortfolioImport(CollectionsCommon):
             for index in range(50000)
         ]
         before = self._counts()
+        # checked in the request only when an administrator allows that many rows
+        self._set_limits(max_rows=50000)
         wizard = self._preview(csv_file(*rows))
         self.assertEqual((wizard.create_count, wizard.refuse_count), (50000, 0))
         self.assertEqual(wizard.staff_create_count, 43)
         self.assertEqual(len(wizard.line_ids), 50000)
         self.assertEqual(self._counts(), before)
+
+    def test_users_and_companies_are_not_customers(self):
+        admin = self.env.ref("base.partner_admin")
+        # shared by every company, as on most databases
+        admin.company_id = False
+        admin_email = admin.email
+        company_partner = self.company.partner_id
+        company_partner.vat = "76999999-9"
+        ana = self.user_ana.partner_id
+        rows = [
+            f"{admin.name},,,pirata@example.com,,,,Bruno,Soto,,,",
+            "Otra Razón Social,,76999999-9,pirata@example.com,,,,Bruno,Soto,,,",
+            f"{ana.name},,,pirata@example.com,,,,Bruno,Soto,,,",
+        ]
+        wizard = self._assert_refused(
+            csv_file(*rows),
+            f"Line 2: {admin.name} is the contact of an Odoo user or of a company",
+            "Line 3:",
+            "Line 4:",
+        )
+        self.assertEqual(wizard.refuse_count, 3)
+        self.assertFalse(wizard.line_ids.partner_id, "no user's or company's partner shown")
+        self.assertEqual(admin.email, admin_email)
+        self.assertFalse((admin | company_partner | ana).collection_advisor_id)
+
+    def test_customer_named_like_a_user_with_its_own_reference(self):
+        ana = self.user_ana.partner_id
+        wizard = self._preview(csv_file(f"{ana.name},TST-ANA,,ana.cliente@example.com,,,,,,,,"))
+        self.assertEqual((wizard.create_count, wizard.refuse_count), (1, 0))
+        wizard.action_import()
+        self.assertNotEqual(ana.email, "ana.cliente@example.com")
+        customer = self.env["res.partner"].search([("ref", "=", "TST-ANA")])
+        self.assertEqual(customer.name, ana.name)
+
+    def _assert_file_refused(self, content, file_name, message):
+        before = self._counts()
+        wizard = self._wizard(content, file_name)
+        with self.assertRaises(UserError) as caught:
+            wizard.action_preview()
+        self.assertIn(file_name, str(caught.exception))
+        self.assertIn(message, str(caught.exception))
+        with self.assertRaises(UserError):
+            wizard.action_import()
+        self.assertEqual(self._counts(), before)
+
+    def test_damaged_workbooks_refused_naming_the_file(self):
+        workbook = openpyxl.Workbook()
+        workbook.active.append(["Nombre"])
+        workbook.active.append(["Textil Prueba SpA"])
+        content = io.BytesIO()
+        workbook.save(content)
+
+        def rewrite(member, change):
+            out = io.BytesIO()
+            with (
+                zipfile.ZipFile(io.BytesIO(content.getvalue())) as zin,
+                zipfile.ZipFile(out, "w") as zout,
+            ):
+                for item in zin.infolist():
+                    data = zin.read(item.filename)
+                    zout.writestr(item, change(data) if item.filename == member else data)
+            return out.getvalue()
+
+        self._assert_file_refused(
+            rewrite("xl/worksheets/sheet1.xml", lambda data: data[: len(data) // 2]),
+            "hoja_cortada.xlsx",
+            "cannot be read as an XLSX workbook",
+        )
+        self._assert_file_refused(
+            rewrite("xl/workbook.xml", lambda data: data[:50]),
+            "libro_roto.xlsx",
+            "cannot be read as an XLSX workbook",
+        )
+        self._assert_file_refused(
+            rewrite(
+                "xl/workbook.xml",
+                lambda data: re.sub(rb"<sheets>.*</sheets>", b"<sheets/>", data),
+            ),
+            "sin_hojas.xlsx",
+            "has no worksheet",
+        )
+
+    def test_files_in_other_encodings_refused(self):
+        for encoding, name in (("koi8-r", "Иванов Сергей"), ("shift_jis", "株式会社テスト")):
+            with self.subTest(encoding=encoding):
+                self._assert_file_refused(
+                    csv_file(f"{name},TST-9,,,,,,,,,,,").decode().encode(encoding),
+                    f"clientes_{encoding}.csv",
+                    "Save it as CSV UTF-8 or as XLSX",
+                )
+
+    def test_formulas_stored_as_text(self):
+        content = io.StringIO()
+        writer = csv.writer(content)
+        writer.writerow(HEADER.split(","))
+        writer.writerow(
+            [
+                '=HYPERLINK("http://pago.example.com/x","Pagar")',
+                "+SUM(1;2)",
+                "-76111111-1",
+                "pagos@formula.example.com",
+                "+56 2 2345 6701",
+                "@Santiago",
+                "CL",
+                "=cmd|' /C calc'!A0",
+                "-Soto",
+                "+56 9 6123 4601",
+                "\t=1+1",
+                "Fuentes",
+            ]
+        )
+        wizard = self._preview(content.getvalue().encode())
+        self.assertEqual((wizard.create_count, wizard.refuse_count), (1, 0))
+        wizard.action_import()
+        partner = self.env["res.partner"].search([("email", "=", "pagos@formula.example.com")])
+        self.assertEqual(partner.name, '\'=HYPERLINK("http://pago.example.com/x","Pagar")')
+        self.assertEqual(partner.ref, "'+SUM(1;2)")
+        self.assertEqual(partner.vat, "'-76111111-1")
+        self.assertEqual(partner.city, "'@Santiago")
+        self.assertEqual(partner.phone, "+56223456701", "a phone stays a phone")
+        advisor = partner.collection_advisor_id
+        self.assertEqual((advisor.first_name, advisor.last_name), ("'=cmd|' /C calc'!A0", "'-Soto"))
+        self.assertEqual(advisor.phone, "+56961234601")
+        self.assertEqual(partner.collection_supervisor_id.first_name, "'=1+1")
+
+    def test_formula_in_email_refused(self):
+        self._assert_refused(
+            csv_file('Correo Prueba,TST-E1,,=HYPERLINK("http://x")@example.com,,,,,,,,'),
+            'Line 2, column Email: =HYPERLINK("http://x")@example.com is not an email address.',
+        )
+        self._assert_refused(
+            csv_file("Correo Prueba,TST-E2,,=1+1@example.com,,,,,,,,"),
+            "Line 2, column Email: =1+1@example.com is not an email address.",
+        )
+
+    def _set_limits(self, **limits):
+        for key, value in limits.items():
+            self.env["ir.config_parameter"].set_param(f"collections_workflow.import_{key}", value)
+
+    def _rows(self, count):
+        return [
+            f"Cliente {index:05d} SpA,R{index:05d},,,,,CL,Valentina,Soto,9 6123 4601,,"
+            for index in range(count)
+        ]
+
+    def test_file_over_the_size_limit_refused(self):
+        content = csv_file(*self._rows(90000))
+        self.assertGreater(len(content), 5 * 1024 * 1024)
+        self._assert_file_refused(content, "grande.csv", "more than the 5 MB a customer file")
+
+    def test_rows_over_the_limits_without_background(self):
+        self._set_limits(max_rows=2, max_rows_background=0)
+        self.assertEqual(self._wizard(b"").limits_note, "Files of up to 5 MB and 2 customers.")
+        self._assert_file_refused(
+            csv_file(*GOOD_ROWS), "clientes.csv", "holds more than 2 customers, the most"
+        )
+
+    def _run_import_cron(self):
+        cron = self.env.ref("collections_workflow.ir_cron_collection_import")
+        with self.enter_registry_test_mode():
+            result = cron.method_direct_trigger()
+        self.assertFalse(isinstance(result, dict) and result.get("type") == "ir.actions.client")
+
+    def _result_message(self, job):
+        # sudo: a notification is only the recipient's to read
+        message = (
+            self.env["mail.message"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", job._name),
+                    ("res_id", "=", job.id),
+                    ("message_type", "=", "user_notification"),
+                ]
+            )
+        )
+        self.assertEqual(message.partner_ids, self.user_manager.partner_id)
+        return message
+
+    def test_longer_file_imported_in_the_background(self):
+        wizard = self._wizard(csv_file(*self._rows(5001)))
+        self.assertIn("Up to 5,000 customers are checked here", wizard.limits_note)
+        self.assertIn("up to 20,000 customers, are imported in the background", wizard.limits_note)
+        wizard.action_preview()
+        self.assertEqual(wizard.state, "background", "5,000 rows at most in a request")
+        self.assertIn("more than 5,000 customers", wizard.background_note)
+        self.assertFalse(wizard.line_ids)
+        before = self._counts()
+        cron = self.env.ref("collections_workflow.ir_cron_collection_import")
+        triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+        wizard.action_import_background()
+        self.assertEqual(self._counts(), before, "nothing written in the request")
+        self.assertEqual(
+            self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), triggers + 1
+        )
+        job = self.env["collection.import.job"].search([("user_id", "=", self.user_manager.id)])
+        self.assertEqual(job.state, "queued")
+        self._run_import_cron()
+        self.assertEqual((job.state, job.create_count, job.update_count), ("done", 5001, 0))
+        partner = self.env["res.partner"].search([("ref", "=", "R05000")])
+        self.assertEqual(partner.collection_advisor_id.name, "Valentina Soto")
+        self.assertEqual(partner.create_uid, self.user_manager, "imported as its user")
+        self.assertIn("5001 customers created, 0 updated", self._result_message(job).body)
+
+    def test_background_import_refused_writes_nothing(self):
+        self._set_limits(max_rows=1, max_rows_background=10)
+        bad = GOOD_ROWS[1].replace("9 6123 4602", "12345")
+        wizard = self._preview(csv_file(GOOD_ROWS[0], bad, GOOD_ROWS[2]))
+        self.assertEqual(wizard.state, "background")
+        before = self._counts()
+        wizard.action_import_background()
+        self._run_import_cron()
+        job = self.env["collection.import.job"].search([("user_id", "=", self.user_manager.id)])
+        self.assertEqual(self._counts(), before)
+        self.assertEqual((job.state, job.refuse_count), ("refused", 1))
+        body = self._result_message(job).body
+        self.assertIn("1 rows of clientes.csv are refused, so nothing was imported", body)
+        self.assertIn("Line 3, column Advisor Phone: the number 12345 is not valid", body)
+
+    def test_background_import_over_the_hard_limit(self):
+        self._set_limits(max_rows=1, max_rows_background=2)
+        before = self._counts()
+        self._preview(csv_file(*GOOD_ROWS)).action_import_background()
+        self._run_import_cron()
+        job = self.env["collection.import.job"].search([("user_id", "=", self.user_manager.id)])
+        self.assertEqual((job.state, self._counts()), ("refused", before))
+        self.assertIn("holds more than 2 customers, the most", self._result_message(job).body)
+
+    def test_background_import_interrupted_is_reported(self):
+        self._set_limits(max_rows=1, max_rows_background=10)
+        self._preview(csv_file(*GOOD_ROWS)).action_import_background()
+        job = self.env["collection.import.job"].search([("user_id", "=", self.user_manager.id)])
+        job.sudo().state = "running"  # as a worker killed in the middle of it leaves it
+        self._run_import_cron()
+        self.assertEqual(job.state, "failed")
+        self.assertIn("was interrupted", self._result_message(job).body)
+
+    def test_background_import_unexpected_error_reported(self):
+        self._set_limits(max_rows=1, max_rows_background=10)
+        self._preview(csv_file(*GOOD_ROWS)).action_import_background()
+        Wizard = type(self.env["res.partner.collection.import"])
+        before = self._counts()
+        original_apply = Wizard._apply
+
+        def apply_then_fail(wizard, plan):
+            original_apply(wizard, plan)
+            raise ZeroDivisionError
+
+        with (
+            patch.object(Wizard, "_apply", apply_then_fail),
+            self.assertLogs("odoo.addons.collections_workflow.models.collection_import_job"),
+        ):
+            self._run_import_cron()
+        job = self.env["collection.import.job"].search([("user_id", "=", self.user_manager.id)])
+        self.assertEqual((job.state, self._counts()), ("failed", before), "all undone")
+        self.assertIn("unexpected error (ZeroDivisionError)", self._result_message(job).body)

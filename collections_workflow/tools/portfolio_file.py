@@ -12,6 +12,7 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 # canonical column -> accepted headers, already normalised (see normalize_header)
@@ -94,6 +95,23 @@ ADVISOR_COLUMNS = (
 )
 SUPERVISOR_COLUMNS = ("supervisor_first_name", "supervisor_last_name")
 PHONE_COLUMNS = ("phone", "advisor_phone", "advisor_whatsapp")
+EMAIL_COLUMNS = ("email", "advisor_email")
+# free text stored as it is: a spreadsheet must not take it for a formula
+TEXT_COLUMNS = (
+    "name",
+    "ref",
+    "vat",
+    "street",
+    "city",
+    "advisor_first_name",
+    "advisor_last_name",
+    "supervisor_first_name",
+    "supervisor_last_name",
+)
+# what makes Excel, LibreOffice or Odoo's own XLSX export read a cell as a formula
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_EMAIL = re.compile(r"^[^\s@\"(),:;<>\[\]\\]+@[^\s@\"(),:;<>\[\]\\]+\.[^\s@\"(),:;<>\[\]\\.]+$")
+_EMAIL_SEPARATORS = re.compile(r"\s*[,;]\s*")
 _HEADER_TO_COLUMN = {alias: column for column, aliases in COLUMNS.items() for alias in aliases}
 _SPACES = re.compile(r"[\s_]+")
 
@@ -170,22 +188,51 @@ def normalize_key(text):
     return normalize_header(text)
 
 
+# Non-ASCII characters a customer file in Spanish (or another Western language) holds;
+# text decoded as Windows-1252 with any other character was saved in another encoding.
+_LATIN_TEXT = frozenset("áéíóúüñÁÉÍÓÚÜÑàèìòùÀÈÌÒÙâêîôûÂÊÎÔÛäëïöÄËÏÖçÇãõÃÕ¡¿ºª°«»€–—‘’“”•…·´\xa0")
+# Three accented letters in a row, or a capital accented letter right after a small
+# letter: how KOI8-R (Cyrillic) and similar encodings look when read as Windows-1252.
+_GARBLED = re.compile(
+    r"[^\x00-\x7f]{3}|[a-zà-ÿ][À-ÖØ-Þ]",
+)
+# C0 controls other than tab and line ends, and C1 controls
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_EMPTY_ROW = ()
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (Excel 97-2003)
+
+
+def _looks_latin(text):
+    non_ascii = {char for char in text if ord(char) > 127}
+    return non_ascii <= _LATIN_TEXT and not _GARBLED.search(text)
+
+
 def _decode(content):
+    """The file's text: UTF-8 (with or without BOM), UTF-16 with its BOM, or
+    Windows-1252 when it reads as Spanish text; anything else is refused rather than
+    imported as garbled names."""
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return content.decode("utf-16")
-    if content.startswith(b"\xef\xbb\xbf"):
-        return content[3:].decode("utf-8")
-    if b"\x00" in content:
+        # Excel's "Unicode Text": the BOM says exactly how to read it
+        text = content.decode("utf-16")
+    elif b"\x00" in content:
         raise UnicodeDecodeError("unknown", content, 0, 1, "NUL byte")
-    try:
-        return content.decode("utf-8")
-    except UnicodeDecodeError:
-        # Excel in Latin America saves "CSV" in Windows-1252; decoding it strictly
-        # still refuses bytes that mean nothing there.
-        return content.decode("cp1252")
+    else:
+        try:
+            text = content.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+        except UnicodeDecodeError:
+            # Excel in Latin America saves "CSV" in Windows-1252; decoding it strictly
+            # still refuses bytes that mean nothing there, and what decodes must look
+            # like Spanish: KOI8-R or Shift-JIS decode too, as nonsense.
+            text = content.decode("cp1252")
+            if not _looks_latin(text):
+                raise UnicodeDecodeError("cp1252", content, 0, 1, "not Windows-1252 text") from None
+    if _CONTROL.search(text):
+        raise UnicodeDecodeError("unknown", content, 0, 1, "control characters")
+    return text
 
 
 def _read_csv(content):
+    """Yield the rows of a CSV file, read once."""
     try:
         text = _decode(content)
     except UnicodeError as error:
@@ -197,7 +244,12 @@ def _read_csv(content):
     except csv.Error:
         delimiter = ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return [[cell.strip() for cell in row] for row in reader]
+    try:
+        for row in reader:
+            yield [cell.strip() for cell in row]
+    except csv.Error as error:
+        # a cell longer than csv's field limit, or a quote never closed
+        raise PortfolioFileError(Issue("csv_unreadable", params=(str(error),))) from error
 
 
 def _cell_text(value):
@@ -210,32 +262,95 @@ def _cell_text(value):
     return str(value).strip()
 
 
+# What a damaged workbook raises while it is opened or read: a broken zip or deflate
+# stream, missing parts, XML that does not parse (lxml's and ElementTree's errors both
+# derive from SyntaxError), values of the wrong type.
+_XLSX_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    KeyError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    OSError,
+    SyntaxError,
+)
+# A workbook's XML compresses about tenfold; one that unpacks to more than this many
+# times its size is built to exhaust the server (a "zip bomb"), not to list customers.
+XLSX_MAX_UNPACK_RATIO = 40
+
+
+def _check_unpacked_size(content, max_bytes):
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(item.file_size for item in archive.infolist())
+    except _XLSX_ERRORS as error:
+        raise PortfolioFileError(Issue("unreadable")) from error
+    if unpacked > max_bytes * XLSX_MAX_UNPACK_RATIO:
+        raise PortfolioFileError(Issue("too_large", params=(unpacked, max_bytes)))
+
+
 def _read_xlsx(content):
+    """Yield the rows of the workbook's first sheet, streamed once (read-only mode)."""
     # imported here so that reading a CSV never needs openpyxl
     import openpyxl  # pylint: disable=import-outside-toplevel
 
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+    except _XLSX_ERRORS as error:
         raise PortfolioFileError(Issue("unreadable")) from error
     try:
-        sheet = workbook.worksheets[0]
-        return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+        if not workbook.worksheets:
+            raise PortfolioFileError(Issue("no_sheet"))
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        while True:
+            try:
+                values = next(rows, None)
+            except _XLSX_ERRORS as error:
+                raise PortfolioFileError(Issue("unreadable")) from error
+            if values is None:
+                return
+            yield [_cell_text(value) for value in values]
     finally:
         workbook.close()
 
 
-def read_table(content, file_name=""):
+def read_table(content, file_name="", max_rows=None, max_bytes=None):
     """Return the file's rows as lists of stripped strings (header first).
 
-    Raises :class:`PortfolioFileError` for an empty, unreadable or undecodable file.
+    The file is read once, row by row, and reading stops at the first row beyond
+    ``max_rows`` customer rows (empty rows are not counted).
+
+    Raises :class:`PortfolioFileError` for an empty, unreadable or undecodable file, one
+    of more than ``max_bytes`` bytes (``too_large``, params ``(size, max_bytes)``) or
+    more than ``max_rows`` rows (``too_many_rows``, params ``(max_rows,)``).
     """
+    if max_bytes and len(content or b"") > max_bytes:
+        raise PortfolioFileError(Issue("too_large", params=(len(content), max_bytes)))
     if not content or not content.strip():
         raise PortfolioFileError(Issue("empty"))
+    if content.startswith(_OLE_MAGIC):
+        raise PortfolioFileError(Issue("xls"))
     is_xlsx = (file_name or "").lower().endswith((".xlsx", ".xlsm")) or content.startswith(
         b"PK\x03\x04"
     )
-    table = _read_xlsx(content) if is_xlsx else _read_csv(content)
+    if is_xlsx and max_bytes:
+        _check_unpacked_size(content, max_bytes)
+    rows = _read_xlsx(content) if is_xlsx else _read_csv(content)
+    table, filled = [], -1  # the header is no customer row
+    try:
+        for row in rows:
+            if not any(row):
+                # one shared empty row: a sheet can hold a million formatted, empty rows
+                table.append(_EMPTY_ROW)
+                continue
+            filled += 1
+            if max_rows is not None and filled > max_rows:
+                raise PortfolioFileError(Issue("too_many_rows", params=(max_rows,)))
+            table.append(row)
+    finally:
+        rows.close()
     while table and not any(table[-1]):
         table.pop()
     if len(table) < 2:
@@ -296,8 +411,41 @@ def parse_portfolio(table, normalize_phone, default_region=None, countries=None)
     return Portfolio(header_of, ignored, rows)
 
 
+def neutralize_formula(text):
+    """``text`` made inert for spreadsheets, as OWASP advises against CSV injection.
+
+    A text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is what
+    Excel runs as a formula (``=HYPERLINK(...)``) once the customers are exported: it is
+    kept, behind an apostrophe, which spreadsheets read as "this is text".
+    """
+    if text and text.startswith(FORMULA_TRIGGERS):
+        return "'" + text
+    return text
+
+
+def normalize_emails(text):
+    """The addresses of a cell (several separated by commas or semicolons), joined by
+    ", "; ``None`` when one of them is no email address."""
+    addresses = [address for address in _EMAIL_SEPARATORS.split(text.strip()) if address]
+    if not addresses or not all(
+        _EMAIL.match(address) and not address.startswith(FORMULA_TRIGGERS) for address in addresses
+    ):
+        return None
+    return ", ".join(addresses)
+
+
 def _check_row(row, columns, countries, default_region, normalize_phone, phone_cache):
     values, line = row.values, row.line
+    for column in TEXT_COLUMNS:
+        if values.get(column):
+            values[column] = neutralize_formula(values[column])
+    for column in EMAIL_COLUMNS:
+        if values.get(column):
+            emails = normalize_emails(values[column])
+            if emails is None:
+                row.issues.append(Issue("email_invalid", line, column, (values[column],)))
+            else:
+                values[column] = emails
     if not values.get("name"):
         row.issues.append(Issue("name_missing", line, "name"))
     region = default_region

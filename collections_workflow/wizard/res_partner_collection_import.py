@@ -6,12 +6,24 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
+from odoo.tools.misc import formatLang
 
 from odoo.addons.phone_validation.tools import phone_validation
 
 from ..tools import portfolio_file
 
 PARTNER_COLUMNS = ("name", "ref", "vat", "email", "phone", "street", "city")
+# What a request can check and import well within Odoo's time limit, and what the
+# background job takes at most; an administrator may change them as system parameters.
+MAX_BYTES_PARAM = "collections_workflow.import_max_bytes"
+MAX_ROWS_PARAM = "collections_workflow.import_max_rows"
+MAX_BACKGROUND_ROWS_PARAM = "collections_workflow.import_max_rows_background"
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+DEFAULT_MAX_ROWS = 5000
+# about 1.5 ms a row here: 20,000 rows stay well within a cron's default 120 s
+DEFAULT_MAX_BACKGROUND_ROWS = 20000
+# the refused rows a background import lists; the preview of a shorter file lists them all
+MAX_REASONS = 50
 MATCH_COLUMNS = ("ref", "vat", "name")
 
 
@@ -32,8 +44,12 @@ class ResPartnerCollectionImport(models.TransientModel):
         "res.company", required=True, default=lambda self: self.env.company
     )
     state = fields.Selection(
-        [("upload", "Upload"), ("preview", "Preview")], default="upload", required=True
+        [("upload", "Upload"), ("preview", "Preview"), ("background", "Background")],
+        default="upload",
+        required=True,
     )
+    limits_note = fields.Char(compute="_compute_limits_note")
+    background_note = fields.Text(readonly=True)
     line_ids = fields.One2many("res.partner.collection.import.line", "wizard_id")
     create_count = fields.Integer(string="Customers to Create", readonly=True)
     update_count = fields.Integer(string="Customers to Update", readonly=True)
@@ -41,11 +57,49 @@ class ResPartnerCollectionImport(models.TransientModel):
     staff_create_count = fields.Integer(string="Advisors and Supervisors to Create", readonly=True)
     ignored_columns = fields.Char(readonly=True)
 
+    @api.depends("company_id")
+    def _compute_limits_note(self):
+        limits = self._get_import_limits()
+        size = self._format_megabytes(limits["bytes"])
+        rows = self._format_count(limits["rows"])
+        if limits["background_rows"] > limits["rows"]:
+            note = self.env._(
+                "Files of up to %(size)s MB. Up to %(rows)s customers are checked here "
+                "before you confirm; longer files, up to %(max)s customers, are imported "
+                "in the background.",
+                size=size,
+                rows=rows,
+                max=self._format_count(limits["background_rows"]),
+            )
+        else:
+            note = self.env._(
+                "Files of up to %(size)s MB and %(rows)s customers.", size=size, rows=rows
+            )
+        self.limits_note = note
+
     def action_preview(self):
         """Check the file and show, row by row, what the import would do."""
         self.ensure_one()
-        plan = self._plan()
+        limits = self._get_import_limits()
+        plan = self._plan(limits["rows"], background_ok=True)
         self.line_ids.unlink()
+        if plan is None:
+            self.write(
+                {
+                    "state": "background",
+                    "background_note": self.env._(
+                        "%(file)s holds more than %(rows)s customers, more than can be "
+                        "checked here. It can be imported in the background, up to %(max)s "
+                        "customers: every row is checked the same way, nothing is written "
+                        "if any row is refused, and the result (customers created and "
+                        "updated, or the refused rows and why) comes to your inbox.",
+                        file=self._file_label(),
+                        rows=self._format_count(limits["rows"]),
+                        max=self._format_count(limits["background_rows"]),
+                    ),
+                }
+            )
+            return self._reopen()
         self.env["res.partner.collection.import.line"].create(
             [
                 {
@@ -83,7 +137,7 @@ class ResPartnerCollectionImport(models.TransientModel):
     def action_import(self):
         """Write the whole file, or nothing at all when a row is refused."""
         self.ensure_one()
-        plan = self._plan()
+        plan = self._plan(self._get_import_limits()["rows"])
         refused = [row for row, action, __ in plan["rows"] if action == "refuse"]
         if refused:
             first = refused[0].issues[0]
@@ -92,7 +146,7 @@ class ResPartnerCollectionImport(models.TransientModel):
                     "%(count)s rows of %(file)s are refused, so nothing was imported. "
                     "First refused row: %(reason)s",
                     count=len(refused),
-                    file=self.file_name or self.env._("the file"),
+                    file=self._file_label(),
                     reason=self._issue_message(first),
                 )
             )
@@ -105,10 +159,116 @@ class ResPartnerCollectionImport(models.TransientModel):
             "domain": [("id", "in", partners.ids)],
         }
 
+    def action_import_background(self):
+        """Queue the file for the background job and wake it."""
+        self.ensure_one()
+        job = (
+            self.env["collection.import.job"]
+            .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
+            .create(
+                {
+                    "file": self.file,
+                    "file_name": self._file_label(),
+                    "company_id": self.company_id.id,
+                    "user_id": self.env.user.id,
+                }
+            )
+        )
+        # sudo: waking a cron is no right of a collections manager, only of this button
+        self.env.ref("collections_workflow.ir_cron_collection_import").sudo()._trigger()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info",
+                "title": self.env._("Import queued"),
+                "message": self.env._(
+                    "%(file)s is being imported in the background. The result will come "
+                    "to your inbox.",
+                    file=job.file_name,
+                ),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def _import_in_background(self):
+        """What the background job does: import the whole file, or nothing when a row is
+        refused. Return the job's values; a file that cannot be read raises a UserError."""
+        self.ensure_one()
+        plan = self._plan(self._get_import_limits()["background_rows"])
+        refused = [row for row, action, __ in plan["rows"] if action == "refuse"]
+        if refused:
+            reasons = [
+                self._issue_message(issue) for row in refused[:MAX_REASONS] for issue in row.issues
+            ]
+            if len(refused) > MAX_REASONS:
+                reasons.append(
+                    self.env._(
+                        "... and %(count)s more refused rows.", count=len(refused) - MAX_REASONS
+                    )
+                )
+            return {
+                "state": "refused",
+                "refuse_count": len(refused),
+                "result": "\n".join(
+                    [
+                        self.env._(
+                            "%(count)s rows of %(file)s are refused, so nothing was "
+                            "imported. Fix them in the file and import it again:",
+                            count=len(refused),
+                            file=self._file_label(),
+                        ),
+                        *reasons,
+                    ]
+                ),
+            }
+        actions = [action for __, action, __ in plan["rows"]]
+        self._apply(plan)
+        created, updated = actions.count("create"), actions.count("update")
+        return {
+            "state": "done",
+            "create_count": created,
+            "update_count": updated,
+            "result": self.env._(
+                "%(file)s is imported: %(created)s customers created, %(updated)s updated, "
+                "%(staff)s advisors and supervisors created.",
+                file=self._file_label(),
+                created=created,
+                updated=updated,
+                staff=len(plan["new_staff"]),
+            ),
+        }
+
     # ------------------------------------------------------------------ reading
-    def _read_portfolio(self):
+    @api.model
+    def _get_import_limits(self):
+        """The size and row limits, from the system parameters (defaults otherwise)."""
+        # sudo: collections managers import files, they do not read system parameters
+        params = self.env["ir.config_parameter"].sudo()
+
+        def limit(key, default):
+            try:
+                return max(int(params.get_param(key, default)), 0)
+            except (TypeError, ValueError):
+                return default
+
+        return {
+            "bytes": limit(MAX_BYTES_PARAM, DEFAULT_MAX_BYTES) or DEFAULT_MAX_BYTES,
+            "rows": limit(MAX_ROWS_PARAM, DEFAULT_MAX_ROWS) or DEFAULT_MAX_ROWS,
+            "background_rows": limit(MAX_BACKGROUND_ROWS_PARAM, DEFAULT_MAX_BACKGROUND_ROWS),
+        }
+
+    def _read_portfolio(self, max_rows, background_ok=False):
+        """The checked file; ``None`` when it is longer than ``max_rows`` and
+        ``background_ok`` says it may go to the background job instead."""
+        limits = self._get_import_limits()
         try:
-            table = portfolio_file.read_table(base64.b64decode(self.file or b""), self.file_name)
+            table = portfolio_file.read_table(
+                base64.b64decode(self.file or b""),
+                self.file_name,
+                max_rows=max_rows,
+                max_bytes=limits["bytes"],
+            )
             return portfolio_file.parse_portfolio(
                 table,
                 self._normalize_phone,
@@ -116,6 +276,12 @@ class ResPartnerCollectionImport(models.TransientModel):
                 countries=self._get_country_codes(),
             )
         except portfolio_file.PortfolioFileError as error:
+            if (
+                error.issue.code == "too_many_rows"
+                and background_ok
+                and limits["background_rows"] > max_rows
+            ):
+                return None
             raise UserError(self._issue_message(error.issue)) from error
 
     @api.model
@@ -139,10 +305,13 @@ class ResPartnerCollectionImport(models.TransientModel):
             raise ValueError(str(error.args[0])) from error
 
     # ------------------------------------------------------------------ planning
-    def _plan(self):
-        """Decide what each row does: ``{'rows': [(row, action, partner)], ...}``."""
-        portfolio = self._read_portfolio()
-        matches = self._match_partners(portfolio.rows)
+    def _plan(self, max_rows, background_ok=False):
+        """Decide what each row does: ``{'rows': [(row, action, partner)], ...}``;
+        ``None`` for a file the background job is to import (see _read_portfolio)."""
+        portfolio = self._read_portfolio(max_rows, background_ok=background_ok)
+        if portfolio is None:
+            return None
+        matches, protected = self._match_partners(portfolio.rows)
         staff = self._match_staff(portfolio.rows)
         new_staff = {
             (role, key)
@@ -154,6 +323,13 @@ class ResPartnerCollectionImport(models.TransientModel):
         rows = []
         for row in portfolio.rows:
             partner = matches.get(row.line, self.env["res.partner"])
+            if row.line in protected:
+                row.issues.append(
+                    portfolio_file.Issue(
+                        "not_a_customer", row.line, protected[row.line], (row.values["name"],)
+                    )
+                )
+                partner = self.env["res.partner"]
             if len(partner) > 1:
                 row.issues.append(portfolio_file.Issue("ambiguous", row.line, "name"))
             if row.issues:
@@ -163,7 +339,11 @@ class ResPartnerCollectionImport(models.TransientModel):
         return {"portfolio": portfolio, "rows": rows, "staff": staff, "new_staff": new_staff}
 
     def _match_partners(self, rows):
-        """Existing customers by reference, else VAT, else name: three queries in all."""
+        """Existing customers by reference, else VAT, else name: a few queries in all.
+
+        Return ``(found, protected)``: line -> matching customers, and line -> column of
+        the rows that name the contact of an Odoo user or of a company instead.
+        """
         Partner = self.env["res.partner"].with_context(active_test=False)
         base_domain = Domain("company_id", "in", [self.company_id.id, False]) & Domain(
             "parent_id", "=", False
@@ -178,14 +358,54 @@ class ResPartnerCollectionImport(models.TransientModel):
                 base_domain & Domain(column, "in", list(wanted)), [column]
             ):
                 by_value[partner[column].casefold()] |= partner
-        found = {}
+        candidates = Partner.concat(
+            *(partners for by_value in by_column.values() for partners in by_value.values())
+        )
+        not_customers = self._get_protected_partners(candidates)
+        found, protected = {}, {}
         for row in rows:
             for column in MATCH_COLUMNS:
                 value = (row.values.get(column) or "").casefold()
-                if value and value in by_column[column]:
-                    found[row.line] = by_column[column][value]
-                    break
-        return found
+                if not value or value not in by_column[column]:
+                    continue
+                customers = by_column[column][value] - not_customers
+                if customers:
+                    found[row.line] = customers
+                elif column != "name" or not (row.values.get("ref") or row.values.get("vat")):
+                    # A file that names the administrator or the company by its name,
+                    # reference or tax ID would otherwise overwrite a login's email (its
+                    # password reset goes there) or the company's letterhead. Creating a
+                    # second partner of the same name would leave the accountant with a
+                    # duplicate they did not ask for: the row is refused and says why.
+                    # A row whose own reference or tax ID matches nobody is another
+                    # customer that happens to share the name: it is created.
+                    protected[row.line] = column
+                break
+        return found, protected
+
+    @api.model
+    def _get_protected_partners(self, partners):
+        """Those of ``partners`` that belong to a user (portal users included) or a company.
+
+        The import never changes them: they are not customers' records to maintain.
+        """
+        if not partners:
+            return partners
+        # sudo: a collections manager may not read other companies or archived users,
+        # whose contacts must be protected all the same
+        users = (
+            self.env["res.users"]
+            .sudo()
+            .with_context(active_test=False)
+            .search_fetch([("partner_id", "in", partners.ids)], ["partner_id"])
+        )
+        companies = (
+            self.env["res.company"]
+            .sudo()
+            .with_context(active_test=False)
+            .search_fetch([("partner_id", "in", partners.ids)], ["partner_id"])
+        )
+        return partners.browse((users.partner_id | companies.partner_id).ids)
 
     def _match_staff(self, rows):
         """Existing advisors and supervisors of the company, by first and last name."""
@@ -330,6 +550,15 @@ class ResPartnerCollectionImport(models.TransientModel):
         }
         return labels.get(column, column)
 
+    def _format_count(self, count):
+        return formatLang(self.env, count, digits=0)
+
+    def _format_megabytes(self, size):
+        return formatLang(self.env, size / (1024 * 1024), digits=1).removesuffix("0").rstrip(".,")
+
+    def _file_label(self):
+        return self.file_name or self.env._("(unnamed file)")
+
     def _issue_message(self, issue):
         """The issue in the user's language, naming its line and column."""
         column = self._column_label(issue.column)
@@ -338,9 +567,43 @@ class ResPartnerCollectionImport(models.TransientModel):
                 "The file is empty: it needs a header row and at least one customer."
             ),
             "encoding": lambda: self.env._(
-                "The file's text encoding is not recognised. Save it as CSV UTF-8 or as XLSX."
+                "The text encoding of %(file)s is not recognised: its names would be imported "
+                "garbled. Save it as CSV UTF-8 or as XLSX and upload it again.",
+                file=self._file_label(),
             ),
-            "unreadable": lambda: self.env._("The file cannot be read as an XLSX workbook."),
+            "unreadable": lambda: self.env._(
+                "%(file)s cannot be read as an XLSX workbook: it is damaged or not an Excel "
+                "file. Open it in Excel and save it again as XLSX or as CSV UTF-8.",
+                file=self._file_label(),
+            ),
+            "too_large": lambda: self.env._(
+                "%(file)s is %(size)s MB, more than the %(max)s MB a customer file may have. "
+                "Split it into smaller files, or save it as XLSX, which takes less room.",
+                file=self._file_label(),
+                size=self._format_megabytes(issue.params[0]),
+                max=self._format_megabytes(issue.params[1]),
+            ),
+            "too_many_rows": lambda: self.env._(
+                "%(file)s holds more than %(max)s customers, the most one file may hold. "
+                "Split it into files of at most %(max)s rows.",
+                file=self._file_label(),
+                max=self._format_count(issue.params[0]),
+            ),
+            "csv_unreadable": lambda: self.env._(
+                "%(file)s cannot be read as a CSV file (%(reason)s): a quote is not "
+                "closed or a cell is far too long. Open it in Excel and save it again.",
+                file=self._file_label(),
+                reason=issue.params[0],
+            ),
+            "no_sheet": lambda: self.env._(
+                "%(file)s has no worksheet: the customers are read from its first sheet.",
+                file=self._file_label(),
+            ),
+            "xls": lambda: self.env._(
+                "%(file)s is an Excel 97-2003 workbook (.xls), which cannot be read. Save it "
+                "as XLSX or as CSV UTF-8 and upload it again.",
+                file=self._file_label(),
+            ),
             "duplicate_column": lambda: self.env._(
                 "Line 1: the column %(column)s appears twice.", column=issue.column
             ),
@@ -359,6 +622,12 @@ class ResPartnerCollectionImport(models.TransientModel):
                 column=column,
                 number=issue.params[0],
                 reason=issue.params[1],
+            ),
+            "email_invalid": lambda: self.env._(
+                "Line %(line)s, column %(column)s: %(email)s is not an email address.",
+                line=issue.line,
+                column=column,
+                email=issue.params[0],
             ),
             "country_unknown": lambda: self.env._(
                 "Line %(line)s, column %(column)s: unknown country %(country)s.",
@@ -385,6 +654,13 @@ class ResPartnerCollectionImport(models.TransientModel):
                 "Line %(line)s: the same customer is already on line %(first)s.",
                 line=issue.line,
                 first=issue.params[0],
+            ),
+            "not_a_customer": lambda: self.env._(
+                "Line %(line)s: %(name)s is the contact of an Odoo user or of a company of "
+                "this database, not a customer, and the import does not change it. If this "
+                "row is another customer, give it its own reference or tax ID.",
+                line=issue.line,
+                name=issue.params[0],
             ),
             "ambiguous": lambda: self.env._(
                 "Line %(line)s, column %(column)s: several existing customers have this name; "
