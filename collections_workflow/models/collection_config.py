@@ -12,6 +12,10 @@ class CollectionConfig(models.TransientModel):
     _inherit = ["collection.settings.mixin"]
     _description = "Collections Settings"
 
+    def _compute_display_name(self):
+        for config in self:
+            config.display_name = self.env._("Collections Settings")
+
     @api.model
     def default_get(self, fields):
         values = super().default_get(fields)

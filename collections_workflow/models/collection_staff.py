@@ -160,9 +160,9 @@ class CollectionStaff(models.Model):
         return result
 
     def _set_home_actions(self):
-        for role in ("advisor", "supervisor"):
-            staff = self.filtered(lambda record, role=role: record.role == role)
-            staff.user_id._collection_set_home_action(role)
+        self.filtered(
+            lambda staff: staff.role in ("advisor", "supervisor")
+        ).user_id._collection_set_home_action()
 
     def _phone_country(self, vals, staff=None):
         if vals.get("country_id"):

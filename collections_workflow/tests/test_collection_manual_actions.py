@@ -31,7 +31,9 @@ class TestCollectionManualActions(CollectionRunCase):
             return wizard.action_apply()
 
     def _notes(self, record):
-        return record.message_ids.filtered(lambda m: "Pedido del cliente" in (m.body or ""))
+        return self._thread(record).message_ids.filtered(
+            lambda m: "Pedido del cliente" in (m.body or "")
+        )
 
     def test_roles(self):
         """Each action, for each role: allowed, or refused with the role it takes."""

@@ -332,6 +332,7 @@ class TestAutomaticSwitch(CollectionRunCase):
         )
         self.env["collection.run.log"].search([]).unlink()
         Config = self.env["collection.config"].with_user(self.user_manager)
+        self.assertEqual(Config.new({}).display_name, "Collections Settings", "its breadcrumb")
         form = Form(Config)
         self.assertTrue(form.collection_first_go_live)
         form.collection_cap_email = 2

@@ -18,10 +18,12 @@ class TestCollectionsTour(CollectionRunCase, HttpCase):
         self.init_invoice("out_invoice", partner=self.customer_bruno, amounts=[900.0], post=True)
         self.init_invoice("out_invoice", partner=self.customer_carla, amounts=[400.0], post=True)
         self.start_tour("/odoo", "collections_workflow_worklist_tour", login="cw_bruno")
+        file = self.env["collection.file"].search([("partner_id", "=", self.customer_bruno.id)])
         call = self.env["mail.activity"].search(
-            [("res_model", "=", "res.partner"), ("res_id", "=", self.customer_bruno.id)]
+            [("res_model", "=", "collection.file"), ("res_id", "=", file.id)]
         )
         self.assertEqual(call.user_id, self.user_bruno, "the call planned from the worklist")
+        self.assertEqual(len(call), 1, "on the customer's collections file, once")
 
     def test_advisor_records_a_promise_from_the_worklist(self):
         invoice = self.init_invoice(

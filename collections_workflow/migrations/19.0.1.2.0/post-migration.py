@@ -6,7 +6,8 @@
   still on its shipped template per invoice moves to the template per customer;
 - the customers' record rules reach their contacts and their creation: they are written
   again as the security file now says;
-- what collections wrote on the customers' own chatter moves to their collections files.
+- what collections wrote on the customers' own chatter moves to their collections files;
+- the users of advisors and supervisors open Odoo on Collections.
 """
 
 from lxml import etree
@@ -50,6 +51,8 @@ def migrate(cr, version):
         level.write(vals)
     _update_rules(env)
     env["collection.file"]._move_from_customers()
+    # advisors and supervisors already linked open Odoo on Collections
+    env["collection.staff"].search([("user_id", "!=", False)])._set_home_actions()
 
 
 def _update_rules(env):
