@@ -1,5 +1,5 @@
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_utils";
+import { openCollectionsMenu } from "@collections_workflow/../tests/tours/collections_workflow_tour";
 
 /*
  * The flows an advisor, a supervisor and a manager click through: disputes, promises from
@@ -7,23 +7,6 @@ import { stepUtils } from "@web_tour/tour_utils";
  * Steps use selectors (names, xml ids, values) rather than labels, so that they run the
  * same in any language.
  */
-
-/** From the home screen to the Invoicing > Collections menu, opened. */
-function openCollectionsMenu() {
-    return [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "Open Invoicing",
-            trigger: '.o_app[data-menu-xmlid="account.menu_finance"]',
-            run: "click",
-        },
-        {
-            content: "Open the Collections menu",
-            trigger: '.o_main_navbar [data-menu-xmlid="collections_workflow.collections_workflow_menu_root"]',
-            run: "click",
-        },
-    ];
-}
 
 /** The Collections menu's entry with ``xmlid``, clicked. */
 function openCollectionsEntry(xmlid, content) {

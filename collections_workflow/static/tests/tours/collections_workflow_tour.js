@@ -2,7 +2,7 @@ import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_utils";
 
 /** From the home screen to the Invoicing > Collections menu, opened. */
-function openCollectionsMenu() {
+export function openCollectionsMenu() {
     return [
         stepUtils.showAppsMenuItem(),
         {
