@@ -71,3 +71,9 @@ def pilot():
 @pytest.fixture(scope="session")
 def channels():
     return _load("channels")
+
+
+@pytest.fixture(scope="session")
+def qr():
+    pytest.importorskip("qrcode")
+    return _load("qr")

@@ -153,30 +153,41 @@ class CollectionChannel(models.AbstractModel):
         """``{record: [attachment id, ...]}``: the PDFs a level attaches to its emails.
 
         The invoice's PDF for an invoice; for a customer, its statement (open items and
-        their aging). One PDF rendering per record: levels attach them on request only.
+        their aging). The statements of one language are prepared and rendered together,
+        then converted one by one where wkhtmltopdf requires it.
         """
         Report = self.env["ir.actions.report"].with_company(company).sudo()
-        vals_list, owners = [], []
+        # the documents of one report and language are rendered together
+        groups = defaultdict(list)
         for record in records:
             # a customer's statement is rendered on the customer, kept on its file
             rendered = record.partner_id if record._name == "collection.file" else record
             if record._name == "account.move":
-                report, name = "account.account_invoices", record._get_invoice_report_filename()
+                report = "account.account_invoices"
             else:
                 report = "collections_workflow.action_report_collection_statement"
-                name = self.env._("Statement - %(customer)s.pdf", customer=rendered.name)
             lang = rendered.commercial_partner_id.lang or company.partner_id.lang
-            content, _kind = Report.with_context(lang=lang)._render_qweb_pdf(report, rendered.ids)
-            vals_list.append(
-                {
-                    "name": name,
-                    "raw": content,
-                    "mimetype": "application/pdf",
-                    "res_model": record._name,
-                    "res_id": record.id,
-                }
+            groups[report, lang].append((record, rendered))
+        vals_list, owners = [], []
+        for (report, lang), pairs in groups.items():
+            contents = Report.with_context(lang=lang)._collection_render_pdfs(
+                report, [rendered.id for _record, rendered in pairs]
             )
-            owners.append(record)
+            for record, rendered in pairs:
+                if record._name == "account.move":
+                    name = record._get_invoice_report_filename()
+                else:
+                    name = self.env._("Statement - %(customer)s.pdf", customer=rendered.name)
+                vals_list.append(
+                    {
+                        "name": name,
+                        "raw": contents[rendered.id],
+                        "mimetype": "application/pdf",
+                        "res_model": record._name,
+                        "res_id": record.id,
+                    }
+                )
+                owners.append(record)
         attachments = self.env["ir.attachment"].sudo().create(vals_list)
         return {
             record: [attachment.id] for record, attachment in zip(owners, attachments, strict=True)

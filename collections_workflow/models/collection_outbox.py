@@ -112,8 +112,16 @@ class CollectionOutbox(models.Model):
                 self.env["ir.cron"]._commit_progress(remaining=self.search_count(domain))
             # the items another worker locked are its own: not searched again either
             handled |= items
-            for item in items.try_lock_for_update() if commit else items:
-                item._deliver_one(commit)
+            items = items.try_lock_for_update() if commit else items
+            # the PDFs of the batch are prepared and rendered together
+            prepared = items._prepare_attachments()
+            if prepared:
+                # the emails leave once their PDF is attached: wake the mail queue once
+                self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
+            for item in items:
+                item.with_context(
+                    collection_prepared_attachments=prepared.get(item.id)
+                )._deliver_one(commit)
                 if commit and self.env["ir.cron"]._commit_progress(1) <= 0:
                     return handled
         return handled
@@ -198,21 +206,51 @@ class CollectionOutbox(models.Model):
             "collections_workflow.action_report_collection_letter", self.event_id.ids
         )
 
+    def _prepare_attachments(self):
+        """``{item id: attachment ids}``: the PDFs the emails of these items attach,
+        rendered together per company and kind of document. Where that fails (one
+        document that does not render), nothing is prepared: each item renders its own,
+        and fails alone."""
+        waiting = self.filtered(
+            lambda item: item.kind == "attachment" and item.mail_id.state == "outgoing"
+        )
+        prepared = {}
+        groups = waiting.grouped(lambda item: (item.event_id.company_id, item.mail_id.model))
+        for (company, model), items in groups.items():
+            records = self.env[model].browse(items.mail_id.mapped("res_id"))
+            try:
+                with self.env.cr.savepoint():
+                    attachments = self.env["collection.channel"]._get_pdf_attachments(
+                        records, company
+                    )
+            except Exception as error:
+                _logger.info("collections outbox: PDFs of %s rendered one by one: %s", items, error)
+                continue
+            for item in items:
+                prepared[item.id] = tuple(attachments[records.browse(item.mail_id.res_id)])
+        return prepared
+
     def _deliver_attachment(self):
-        """Render the PDF the email attaches, attach it, and let the email go."""
+        """Attach the PDF the email waits for (prepared with its batch's, else rendered
+        now), and let the email go."""
         mail = self.mail_id.sudo()
         if not mail or mail.state != "outgoing":
             return
-        record = self.env[mail.model].browse(mail.res_id)
-        company = self.event_id.company_id
-        attachments = self.env["collection.channel"]._get_pdf_attachments(record, company)
+        attachment_ids = self.env.context.get("collection_prepared_attachments")
+        if not attachment_ids:
+            record = self.env[mail.model].browse(mail.res_id)
+            company = self.event_id.company_id
+            attachment_ids = self.env["collection.channel"]._get_pdf_attachments(record, company)[
+                record
+            ]
         mail.write(
             {
-                "attachment_ids": [fields.Command.link(att) for att in attachments[record]],
+                "attachment_ids": [fields.Command.link(att) for att in attachment_ids],
                 "scheduled_date": False,
             }
         )
-        self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
+        if not self.env.context.get("collection_prepared_attachments"):
+            self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
 
     def _deliver_whatsapp(self):
         event = self.event_id

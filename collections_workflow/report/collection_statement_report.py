@@ -1,10 +1,9 @@
 # Copyright 2026 collections_workflow contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import base64
 
 from odoo import api, fields, models
 
-from ..tools import aging
+from ..tools import aging, qr
 
 
 class CollectionStatementReport(models.AbstractModel):
@@ -64,12 +63,5 @@ class CollectionStatementReport(models.AbstractModel):
     @api.model
     def _get_qr_codes(self, invoices):
         """``{invoice id: data URI}``: a QR code of each invoice's payment link, embedded in
-        the PDF (the PDF renderer fetches nothing)."""
-        Report = self.env["ir.actions.report"]
-        return {
-            invoice.id: "data:image/png;base64,"
-            + base64.b64encode(
-                Report.barcode("QR", invoice.collection_payment_url, width=160, height=160)
-            ).decode()
-            for invoice in invoices
-        }
+        the PDF (the PDF renderer fetches nothing; see tools/qr.py)."""
+        return {invoice.id: qr.qr_data_uri(invoice.collection_payment_url) for invoice in invoices}

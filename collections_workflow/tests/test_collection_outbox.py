@@ -1,5 +1,6 @@
 # Copyright 2026 collections_workflow contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import io
 import json
 import threading
 from datetime import datetime, time, timedelta
@@ -11,6 +12,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.tests import Form, freeze_time, tagged
 from odoo.tools import mute_logger
+from odoo.tools.pdf import PdfFileWriter
 
 from .common import DUE, CollectionRunCase
 
@@ -273,6 +275,74 @@ class TestOutbox(CollectionRunCase):
         self.assertTrue(
             self._activities(self.customer_bruno).filtered(lambda a: "another way" in a.summary)
         )
+
+    def test_statements_of_a_batch_rendered_together_then_converted_one_by_one(self):
+        """With Debian's wkhtmltopdf (one document per call), the statements of a batch are
+        prepared in one rendering, then each converted alone (the converter, an external
+        program, is replaced by a stub that counts its calls)."""
+        customers = self.customer_bruno | self.customer_carla | self.customer_elena
+        for customer in customers:
+            self._invoice(customer)
+        Report = type(self.env["ir.actions.report"])
+        writer = PdfFileWriter()
+        writer.addBlankPage(595, 842)
+        blank = io.BytesIO()
+        writer.write(blank)
+        conversions = []
+
+        def convert(report, bodies, **kwargs):
+            conversions.append(len(bodies))
+            return blank.getvalue()
+
+        with (
+            patch.object(Report, "_collection_can_batch_pdf", return_value=False),
+            patch.object(Report, "_run_wkhtmltopdf", autospec=True, side_effect=convert),
+            patch.object(
+                Report, "_render_qweb_html", autospec=True, side_effect=Report._render_qweb_html
+            ) as render,
+        ):
+            contents = (
+                self.env["ir.actions.report"]
+                .with_context(force_report_rendering=True)
+                ._collection_render_pdfs(
+                    "collections_workflow.action_report_collection_statement", customers.ids
+                )
+            )
+        self.assertEqual(render.call_count, 1, "one rendering for the three statements")
+        self.assertEqual(conversions, [1, 1, 1], "each converted on its own")
+        self.assertEqual(set(contents), set(customers.ids))
+        self.assertTrue(all(content.startswith(b"%PDF") for content in contents.values()))
+
+    def test_the_emails_of_a_batch_get_their_statements(self):
+        self.level[3].write(
+            {
+                "attach_pdf": True,
+                "group_invoices": True,
+                "email_template_id": self.env.ref(
+                    "collections_workflow.mail_template_collection_overdue_customer"
+                ).id,
+            }
+        )
+        for customer in self.customer_bruno | self.customer_carla:
+            self._invoice(customer)
+        Channel = type(self.env["collection.channel"])
+        with freeze_time(DUE + timedelta(days=3)):
+            self.Run._run()
+            self.assertEqual(self.Outbox.search_count([("kind", "=", "attachment")]), 2)
+            with patch.object(
+                Channel,
+                "_get_pdf_attachments",
+                autospec=True,
+                side_effect=Channel._get_pdf_attachments,
+            ) as prepare:
+                self.Outbox._deliver()
+        self.assertEqual(prepare.call_count, 1, "the batch's PDFs prepared together")
+        self.assertEqual(len(prepare.call_args.args[1]), 2)
+        for customer in self.customer_bruno | self.customer_carla:
+            mail = self._mails(customer)
+            self.assertEqual(len(mail.attachment_ids), 1)
+            self.assertIn(customer.name, mail.attachment_ids.name)
+            self.assertFalse(mail.scheduled_date)
 
     def test_email_waits_for_its_pdf(self):
         self.level[3].attach_pdf = True

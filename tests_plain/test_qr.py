@@ -1,0 +1,20 @@
+import base64
+import io
+
+
+def test_a_payment_link_becomes_a_png_qr_code(qr):
+    url = "https://cobranza.example.com/my/invoices/42?access_token=8f2c0a3e"
+    png = qr.qr_png(url)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    uri = qr.qr_data_uri(url)
+    assert uri.startswith("data:image/png;base64,")
+    assert base64.b64decode(uri.split(",", 1)[1]) == png
+
+
+def test_the_same_link_gives_the_same_code(qr):
+    PIL = __import__("pytest").importorskip("PIL.Image")
+    first = PIL.open(io.BytesIO(qr.qr_png("https://a.example/1")))
+    again = PIL.open(io.BytesIO(qr.qr_png("https://a.example/1")))
+    other = PIL.open(io.BytesIO(qr.qr_png("https://a.example/2")))
+    assert first.tobytes() == again.tobytes()
+    assert first.tobytes() != other.tobytes()
