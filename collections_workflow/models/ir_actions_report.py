@@ -15,6 +15,9 @@ class IrActionsReport(models.Model):
         Debian's build refuses, see ``_run_wkhtmltopdf``)."""
         return _wkhtml().is_patched_qt
 
+    def _collection_is_own_report(self, report_ref):
+        return self._get_report(report_ref).report_name.startswith("collections_workflow.")
+
     def _collection_render_pdfs(self, report_ref, res_ids):
         """``{res_id: content}``: each document of ``res_ids`` on its own, prepared and
         rendered together (one pass over the records, as a multi-record report).
@@ -23,10 +26,7 @@ class IrActionsReport(models.Model):
         modules that an unpatched wkhtmltopdf cannot convert together, each is rendered
         alone.
         """
-        together = self._collection_can_batch_pdf() or self._get_report(
-            report_ref
-        ).report_name.startswith("collections_workflow.")
-        if together:
+        if self._collection_can_batch_pdf() or self._collection_is_own_report(report_ref):
             rendered, kind = self._pre_render_qweb_pdf(report_ref, res_ids=list(res_ids))
             if kind == "pdf":
                 return {res_id: rendered[res_id]["stream"].getvalue() for res_id in res_ids}
@@ -41,7 +41,7 @@ class IrActionsReport(models.Model):
             and len(res_ids) > 1
             and len(set(res_ids)) == len(res_ids)
             and not self._collection_can_batch_pdf()
-            and self._get_report(report_ref).report_name.startswith("collections_workflow.")
+            and self._collection_is_own_report(report_ref)
         ):
             return self._collection_prepare_streams_one_by_one(report_ref, data, res_ids)
         return super()._render_qweb_pdf_prepare_streams(report_ref, data, res_ids=res_ids)
