@@ -129,6 +129,32 @@ class TestConcurrentRuns(BaseCase):
             )
             self.assertEqual(mails, 4, "one email per invoice, in all")
 
+    def test_a_worker_sees_what_the_other_committed_meanwhile(self):
+        """Workers that commit their batches, as the scheduled job does: B read the
+        portfolio before A committed its batch, and still never acts twice."""
+        today = DUE + timedelta(days=3)
+        with self.registry.cursor() as cr_a, self.registry.cursor() as cr_b:
+            run_a = api.Environment(cr_a, api.SUPERUSER_ID, {})["collection.run"]
+            run_b = api.Environment(cr_b, api.SUPERUSER_ID, {})["collection.run"]
+            cr_b.execute("SET lock_timeout = '10s'")
+            # B's view of the database starts now, before A's batch
+            cr_b.execute("SELECT COUNT(*) FROM account_move")
+            events_a = run_a._run(today=today, batch_size=2, max_batches=1, commit=True)
+            self.assertEqual(len(events_a.partner_id), 2)
+            events_b = run_b._run(today=today, commit=True)
+            self.assertEqual(len(events_b.partner_id), 2)
+            self.assertFalse(events_a.invoice_id & events_b.invoice_id)
+            self.assertEqual(set(events_a.mapped("state") + events_b.mapped("state")), {"done"})
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            per_invoice = env["collection.event"]._read_group(
+                [("invoice_id", "in", self.invoice_ids)], ["invoice_id"], ["__count"]
+            )
+            self.assertEqual(
+                {invoice.id: count for invoice, count in per_invoice},
+                dict.fromkeys(self.invoice_ids, 1),
+            )
+
     def test_two_runs_started_together_both_end(self):
         today = DUE + timedelta(days=3)
         with self.registry.cursor() as cr:
