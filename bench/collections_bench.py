@@ -28,6 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PORT = int(os.environ.get("PG_BENCH_PORT", "55442"))
 SOCK = ROOT / ".local" / "pg" / "bench" / "sock"
 TODAY = date(2026, 6, 15)
+# the e-mail levels, in days after the due date, as the peers are set up (bench/peers.py)
+LEVEL_DAYS = (10, 30, 60)
 
 
 def sh(*cmd, **kw):
@@ -38,7 +40,7 @@ def psql(sql, db="postgres"):
     return sh("psql", "-h", str(SOCK), "-p", str(PORT), "-d", db, "-qAtc", sql)
 
 
-def odoo_args(db):
+def odoo_args(db, extra_addons=()):
     addons = subprocess.run(
         [
             "bash",
@@ -50,7 +52,7 @@ def odoo_args(db):
         capture_output=True,
     ).stdout.strip()
     return [
-        f"--addons-path={addons}",
+        f"--addons-path={','.join([addons, *extra_addons])}",
         f"--db_host={SOCK}",
         f"--db_port={PORT}",
         "-d",
@@ -65,20 +67,30 @@ def ensure_cluster():
     sh(str(ROOT / "scripts" / "pg_cluster.sh"), "ensure", "bench", str(PORT))
 
 
-def open_env(db):
+def open_env(db, extra_addons=()):
     import odoo
     from odoo import api
     from odoo.modules.registry import Registry
     from odoo.tools import config
 
-    config.parse_config(odoo_args(db))
+    config.parse_config(odoo_args(db, extra_addons))
     registry = Registry(db)
     cr = registry.cursor()
     return cr, api.Environment(cr, odoo.SUPERUSER_ID, {})
 
 
+# the portfolio built through the ORM; a larger one copies it (see ``replicate``)
+CORE_CUSTOMERS = 2000
+CORE_INVOICES = 10000
+
+
 def build(db, customers, invoices):
-    """Install the addon and create the portfolio in ``db`` (a new database)."""
+    """Install the addon and create the portfolio in ``db`` (a new database).
+
+    Up to 2,000 customers and 10,000 invoices, everything goes through the ORM: customers,
+    invoices posted in batches, a payment registered on one invoice in twenty. A larger
+    portfolio is that core copied by SQL (see ``replicate``).
+    """
     subprocess.run(
         [
             sys.executable,
@@ -96,6 +108,8 @@ def build(db, customers, invoices):
     cr, env = open_env(db)
     from odoo.fields import Command
 
+    factor = max(customers // CORE_CUSTOMERS, 1)
+    customers, invoices = customers // factor, invoices // factor
     company = env.company
     if not company.chart_template:
         env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
@@ -131,7 +145,7 @@ def build(db, customers, invoices):
                         "email_template_id": template.id,
                     }
                 )
-                for day in (-3, 0, 3, 15, 30)
+                for day in LEVEL_DAYS
             ],
         }
     )
@@ -150,6 +164,7 @@ def build(db, customers, invoices):
     for advisor_index, advisor in enumerate(advisors):
         partners[advisor_index::40].collection_advisor_id = advisor
     batch = 500
+    posted = env["account.move"]
     for start in range(0, invoices, batch):
         vals = []
         for i in range(start, min(start + batch, invoices)):
@@ -172,13 +187,176 @@ def build(db, customers, invoices):
                     ],
                 }
             )
-        env["account.move"].create(vals).action_post()
+        moves = env["account.move"].create(vals)
+        moves.action_post()
+        posted |= moves
         cr.commit()
+    # one invoice in twenty paid, through the payment wizard
+    paid = posted[::20]
+    for start in range(0, len(paid), 100):
+        env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=paid[start : start + 100].ids
+        ).create(
+            {"payment_date": TODAY - timedelta(days=1), "group_payment": False}
+        )._create_payments()
+        cr.commit()
+    if factor > 1:
+        replicate(env, partners, factor)
     cr.commit()
     cr.close()
     from odoo.sql_db import close_db
 
     close_db(db)
+
+
+def _columns(cr, table, leave_out):
+    cr.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = %s",
+        [table],
+    )
+    return [row[0] for row in cr.fetchall() if row[0] not in leave_out]
+
+
+def _map(column, table):
+    """The SQL of the copy's id for the source row's ``column``, a row of ``table``."""
+    return f"pg_temp.map_id(src.{column}, '{table}')"
+
+
+def _copy_rows(cr, table, where, replace, params=()):
+    """``INSERT INTO table SELECT ... FROM table WHERE where``, each column in
+    ``replace`` given by its SQL expression (over the source row ``src``)."""
+    columns = _columns(cr, table, {"id"})
+    values = ", ".join(replace.get(column, f'src."{column}"') for column in columns)
+    names = ", ".join(f'"{column}"' for column in columns)
+    cr.execute(
+        f'INSERT INTO "{table}" (id, {names}) SELECT pg_temp.map_id(src.id, %s), {values} '
+        f'FROM "{table}" src WHERE {where}',
+        [table, *params],
+    )
+
+
+def replicate(env, partners, factor):
+    """Copy the ORM-built core ``factor - 1`` times by SQL: the customers, their invoices
+    and payment entries with all their lines and reconciliations, due dates moved by a
+    few days a copy; then the addon's own stored fields on the copied invoices are
+    computed afresh, by the addon's code (nothing of the addon's is copied as is)."""
+    cr = env.cr
+    cr.execute("SELECT id FROM account_move WHERE partner_id = ANY(%s)", [partners.ids])
+    core_moves = [row[0] for row in cr.fetchall()]
+    cr.execute(
+        "CREATE TEMP TABLE bench_map (tbl text, old_id int, new_id int, PRIMARY KEY (tbl, old_id))"
+    )
+    cr.execute(
+        "CREATE FUNCTION pg_temp.map_id(old int, tbl text) RETURNS int LANGUAGE sql STABLE "
+        "AS $$ SELECT new_id FROM bench_map WHERE bench_map.tbl = $2 AND old_id = $1 $$"
+    )
+    sources = {
+        "res_partner": ("id = ANY(%s)", [partners.ids]),
+        "account_move": ("id = ANY(%s)", [core_moves]),
+        "account_move_line": ("move_id = ANY(%s)", [core_moves]),
+        "account_full_reconcile": (
+            "id IN (SELECT full_reconcile_id FROM account_move_line WHERE move_id = ANY(%s))",
+            [core_moves],
+        ),
+        "account_partial_reconcile": (
+            "debit_move_id IN (SELECT id FROM account_move_line WHERE move_id = ANY(%s))",
+            [core_moves],
+        ),
+    }
+    new_moves = []
+    for copy in range(1, factor):
+        cr.execute("TRUNCATE bench_map")
+        for table, (where, params) in sources.items():
+            cr.execute(
+                f"INSERT INTO bench_map SELECT %s, id, nextval('{table}_id_seq') "
+                f'FROM "{table}" WHERE {where}',
+                [table, *params],
+            )
+        shift = (copy % 5) - 2
+
+        def day(column, shift=shift):
+            return f"src.{column} + {shift}"
+
+        _copy_rows(
+            cr,
+            "res_partner",
+            "src.id = ANY(%s)",
+            {
+                "name": f"src.name || ' / {copy}'",
+                "complete_name": f"src.complete_name || ' / {copy}'",
+                "email": f"'c{copy}.' || src.email",
+                "commercial_partner_id": _map("id", "res_partner"),
+            },
+            [partners.ids],
+        )
+        _copy_rows(
+            cr,
+            "account_move",
+            "src.id = ANY(%s)",
+            {
+                "name": f"src.name || '-{copy}'",
+                "partner_id": _map("partner_id", "res_partner"),
+                "commercial_partner_id": _map("commercial_partner_id", "res_partner"),
+                "partner_shipping_id": _map("partner_shipping_id", "res_partner"),
+                "invoice_date": day("invoice_date"),
+                "invoice_date_due": day("invoice_date_due"),
+                "date": day("date"),
+                "origin_payment_id": "NULL",
+                "access_token": "NULL",
+            },
+            [core_moves],
+        )
+        _copy_rows(
+            cr,
+            "account_full_reconcile",
+            "src.id IN (SELECT old_id FROM bench_map WHERE tbl = 'account_full_reconcile')",
+            {},
+        )
+        _copy_rows(
+            cr,
+            "account_move_line",
+            "src.move_id = ANY(%s)",
+            {
+                "move_id": _map("move_id", "account_move"),
+                "partner_id": _map("partner_id", "res_partner"),
+                "move_name": f"src.move_name || '-{copy}'",
+                "full_reconcile_id": _map("full_reconcile_id", "account_full_reconcile"),
+                "date": day("date"),
+                "invoice_date": day("invoice_date"),
+                "date_maturity": day("date_maturity"),
+                "payment_id": "NULL",
+            },
+            [core_moves],
+        )
+        _copy_rows(
+            cr,
+            "account_partial_reconcile",
+            "src.id IN (SELECT old_id FROM bench_map WHERE tbl = 'account_partial_reconcile')",
+            {
+                "debit_move_id": _map("debit_move_id", "account_move_line"),
+                "credit_move_id": _map("credit_move_id", "account_move_line"),
+                "full_reconcile_id": _map("full_reconcile_id", "account_full_reconcile"),
+                "exchange_move_id": "NULL",
+            },
+        )
+        cr.execute("SELECT new_id FROM bench_map WHERE tbl = 'account_move'")
+        new_moves += [row[0] for row in cr.fetchall()]
+        env.cr.commit()
+    # the addon's stored fields on the copies: computed by the addon's own code
+    Move = env["account.move"]
+    fields_to_compute = [
+        field
+        for field in Move._fields.values()
+        if field.store and field.compute and field._module == "collections_workflow"
+    ]
+    for start in range(0, len(new_moves), 5000):
+        env.invalidate_all()
+        moves = Move.browse(new_moves[start : start + 5000])
+        for field in fields_to_compute:
+            env.add_to_compute(field, moves)
+        env.flush_all()
+        env.cr.commit()
+    cr.execute("ANALYZE")
 
 
 def stub_pdf_conversion():
@@ -397,6 +575,118 @@ def measure_reports(db, target):
         print(f"{name}: {value}")
 
 
+def measure_worker(db, attach=False):
+    """One cron worker's share of the first run: batches committed as the job commits
+    them, beside the other workers started at the same moment."""
+    cr, env = open_env(db)
+    if attach:
+        stub_pdf_conversion()
+    queries = cr.sql_log_count
+    start = time.perf_counter()
+    events = env["collection.run"]._run(
+        today=TODAY, now=datetime.combine(TODAY, day_time(13, 0)), commit=True
+    )
+    seconds = time.perf_counter() - start
+    customers = len(events.filtered(lambda event: event.state == "done").partner_id)
+    print(f"worker_seconds: {round(seconds, 3)}")
+    print(f"worker_customers: {customers}")
+    print(f"worker_queries: {cr.sql_log_count - queries}")
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"worker_peak_rss_mb: {round(rss, 1)}")
+    cr.close()
+
+
+def measure_peer(db):
+    from peers import measure_oca, oca_addons_dir
+
+    cr, env = open_env(db, [oca_addons_dir()])
+    env.company.collection_contact_calendar_id = False
+    for name, value in measure_oca(env, TODAY).items():
+        print(f"{name}: {value}")
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"oca_peak_rss_mb: {round(rss, 1)}")
+    cr.rollback()
+    cr.close()
+
+
+def prepare(template, db, install=(), extra_addons=()):
+    """A fresh copy of the portfolio, brought up to the addon's code (the template may
+    predate it), with ``install`` added."""
+    psql(f"DROP DATABASE IF EXISTS {db}")
+    psql(f'CREATE DATABASE {db} TEMPLATE "{template}"')
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "odoo",
+            "server",
+            *odoo_args(db, extra_addons),
+            *(["-i", ",".join(install)] if install else []),
+            "-u",
+            "collections_workflow",
+            "--stop-after-init",
+        ],
+        check=True,
+        capture_output=True,
+    )
+
+
+def child(*args):
+    """Run this script's measuring part in a fresh process; return its figures."""
+    result = subprocess.run(
+        [sys.executable, __file__, *args], text=True, capture_output=True, check=False
+    )
+    if result.returncode:
+        sys.stderr.write(result.stderr[-4000:])
+        sys.exit(result.returncode)
+    return dict(line.split(": ", 1) for line in result.stdout.splitlines() if ": " in line)
+
+
+def run_workers(template, workers, attach):
+    """The first run shared by ``workers`` processes started together, each committing
+    its batches: the elapsed time until the last one ends."""
+    prepare(template, "cw_bench_workers")
+    if attach:
+        psql(
+            "UPDATE collection_level SET attach_pdf = true, group_invoices = true",
+            "cw_bench_workers",
+        )
+    command = [sys.executable, __file__, "--measure-worker", "cw_bench_workers"]
+    start = time.perf_counter()
+    processes = [
+        subprocess.Popen(
+            command + (["--attach"] if attach else []), text=True, stdout=subprocess.PIPE
+        )
+        for _index in range(workers)
+    ]
+    outputs = [process.communicate()[0] for process in processes]
+    seconds = time.perf_counter() - start
+    if any(process.returncode for process in processes):
+        sys.exit("a worker failed")
+    figures = [
+        dict(line.split(": ", 1) for line in output.splitlines() if ": " in line)
+        for output in outputs
+    ]
+    customers = sum(int(figure["worker_customers"]) for figure in figures)
+    queries = sum(int(figure["worker_queries"]) for figure in figures)
+    print(f"workers: {workers}")
+    print(f"workers_seconds: {round(seconds, 1)}")
+    print(f"workers_customers_acted: {customers}")
+    print(f"workers_customers_per_worker: {[int(f['worker_customers']) for f in figures]}")
+    print(f"workers_ms_per_customer: {round(1000 * seconds / max(customers, 1), 2)}")
+    print(f"workers_queries_per_customer: {round(queries / max(customers, 1), 2)}")
+    print(f"workers_peak_rss_mb: {max(float(f['worker_peak_rss_mb']) for f in figures)}")
+    # one event per invoice and level, whichever worker wrote it
+    print(
+        "workers_duplicate_events: "
+        + psql(
+            "SELECT COUNT(*) FROM (SELECT invoice_id, level_id FROM collection_event "
+            "GROUP BY 1, 2 HAVING COUNT(*) > 1) twice",
+            "cw_bench_workers",
+        )
+    )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--customers", type=int, default=2000)
@@ -417,8 +707,28 @@ def main():
         action="store_true",
         help="attach the account statement PDF (its conversion stubbed) and time the outbox",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="time the first run shared by N processes started together, as N cron "
+        "workers share it (batches committed)",
+    )
+    parser.add_argument(
+        "--compare",
+        choices=["oca"],
+        help="also time OCA's account_credit_control (from PyPI) on the same portfolio",
+    )
     parser.add_argument("--measure", help=argparse.SUPPRESS)
+    parser.add_argument("--measure-worker", help=argparse.SUPPRESS)
+    parser.add_argument("--measure-peer", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.measure_worker:
+        measure_worker(args.measure_worker, args.attach)
+        return
+    if args.measure_peer:
+        measure_peer(args.measure_peer)
+        return
     if args.measure:
         if args.reports:
             measure_reports(args.measure, args.reports)
@@ -429,46 +739,35 @@ def main():
     template = f"cw_bench_{args.customers}_{args.invoices}"
     if not psql(f"SELECT 1 FROM pg_database WHERE datname = '{template}'"):
         started = time.perf_counter()
+        psql(f'DROP DATABASE IF EXISTS "{template}_build"')
         build(template + "_build", args.customers, args.invoices)
         psql(f'ALTER DATABASE "{template}_build" RENAME TO "{template}"')
         print(f"build_seconds: {round(time.perf_counter() - started, 1)}")
-    psql("DROP DATABASE IF EXISTS cw_bench_run")
-    psql(f'CREATE DATABASE cw_bench_run TEMPLATE "{template}"')
-    # the template may predate the addon's code: bring its database up to date first
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "odoo",
-            "server",
-            *odoo_args("cw_bench_run"),
-            "-u",
-            "collections_workflow",
-            "--stop-after-init",
-        ],
-        check=True,
-        capture_output=True,
-    )
     print(f"customers: {args.customers}")
     print(f"invoices: {args.invoices}")
     print(f"emails: {'one per invoice' if args.per_invoice else 'one per customer and level'}")
-    result = subprocess.run(
-        [
-            sys.executable,
-            __file__,
-            "--measure",
-            "cw_bench_run",
-            *(["--per-invoice"] if args.per_invoice else []),
-            *(["--attach"] if args.attach else []),
-            *(["--reports", str(args.reports)] if args.reports else []),
-        ],
-        text=True,
-        capture_output=True,
+    if args.workers:
+        run_workers(template, args.workers, args.attach)
+        return
+    prepare(template, "cw_bench_run")
+    figures = child(
+        "--measure",
+        "cw_bench_run",
+        *(["--per-invoice"] if args.per_invoice else []),
+        *(["--attach"] if args.attach else []),
+        *(["--reports", str(args.reports)] if args.reports else []),
     )
-    sys.stdout.write(result.stdout)
-    if result.returncode:
-        sys.stderr.write(result.stderr[-4000:])
-        sys.exit(result.returncode)
+    for name, value in figures.items():
+        print(f"{name}: {value}")
+    if args.compare == "oca":
+        from peers import oca_addons_dir
+
+        prepare(template, "cw_bench_oca", ["account_credit_control"], [oca_addons_dir()])
+        oca = child("--measure-peer", "cw_bench_oca")
+        for name, value in oca.items():
+            print(f"{name}: {value}")
+        ours = float(figures["ms_per_customer"]) + float(figures.get("pdf_ms_per_customer", 0))
+        print(f"oca_over_addon_time: {round(float(oca['oca_ms_per_customer']) / ours, 1)}")
 
 
 if __name__ == "__main__":
