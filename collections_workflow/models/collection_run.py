@@ -764,9 +764,11 @@ class CollectionRun(models.AbstractModel):
         """What ``level`` did that the chatter does not show already: a list of
         ``(customer or invoice, (line, invoices))``.
 
-        A message or a task on a record is its own trace there; an invoice reminded
-        through its customer, a customer reminded invoice by invoice, a server action, a
-        hand-over or a message that could not go out leave a line.
+        A message or a task on a record is its own trace there, and an invoice reminded
+        through its customer finds the message in its collection history (its events):
+        one chatter message per customer and level. A customer reminded invoice by
+        invoice, a server action, a hand-over or a message that could not go out leave a
+        line.
         """
         channels = ", ".join(level._get_channel_labels()) or "-"
         per_customer = level._is_per_customer()
@@ -784,7 +786,7 @@ class CollectionRun(models.AbstractModel):
                 line = Markup("%s %s") % (line, step.note or "")
             if not per_customer or silent_actions or not shows_itself or step.failed:
                 lines.append((record_invoices.commercial_partner_id, (line, record_invoices)))
-            if per_customer or silent_actions or not shows_itself or step.failed:
+            if silent_actions or not shows_itself or step.failed:
                 lines += [(move, (line, move)) for move in record_invoices]
         return lines
 

@@ -69,8 +69,15 @@ class TestCollectionRun(CollectionRunCase):
             lambda m: "Collections: level" in (m.body or "")
         )
         self.assertEqual(
-            len(invoice_traces), 2, "the statement and the hand-over leave a line on the invoice"
+            len(invoice_traces),
+            1,
+            "the hand-over leaves a line on the invoice; the statement, sent to the customer, "
+            "is in the invoice's collection history",
         )
+        statement_event = invoice.collection_event_ids.filtered(
+            lambda event: event.level_id.use_statement
+        )
+        self.assertEqual(statement_event.state, "done")
 
     def test_payment_in_full_stops_everything(self):
         invoice = self._invoice(self.customer_bruno)
