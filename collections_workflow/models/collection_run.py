@@ -70,6 +70,26 @@ class CollectionRun(models.AbstractModel):
         log = self.env["collection.run.log"].create({"automatic": True})
         # the log shows the run under way, and stays if the run is stopped by an error
         self.env["ir.cron"]._commit_progress()
+        # a second cron worker, where the server has one free, shares the run
+        worker = self._get_worker_cron()
+        if worker.active:
+            worker._trigger()
+        self._run_logged(log)
+
+    @api.model
+    def _cron_run_worker(self):
+        """The second worker's job: it shares the scheduled run under way, each worker
+        taking its own batches of customers (see ``_run``); with no run under way, it
+        has nothing to do."""
+        main = self.env["collection.run.log"]._get_running_main()
+        if not main:
+            return
+        log = self.env["collection.run.log"].create({"automatic": True, "main_log_id": main.id})
+        self.env["ir.cron"]._commit_progress()
+        self._run_logged(log)
+
+    @api.model
+    def _run_logged(self, log):
         try:
             self._run(commit=True, log=log)
         except Exception as error:
@@ -107,6 +127,16 @@ class CollectionRun(models.AbstractModel):
         return self.env.ref("collections_workflow.ir_cron_collection_run").sudo()
 
     @api.model
+    def _get_worker_cron(self):
+        """The job of a second worker that shares the run (on and off with the run)."""
+        return (
+            self.env.ref(
+                "collections_workflow.ir_cron_collection_run_worker", raise_if_not_found=False
+            )
+            or self.env["ir.cron"]
+        )
+
+    @api.model
     def _is_automatic(self):
         return self._get_cron().active
 
@@ -121,6 +151,7 @@ class CollectionRun(models.AbstractModel):
                 self.env._("Only a collections manager can switch the automatic run on or off.")
             )
         cron = self._get_cron()
+        self._get_worker_cron().sudo().active = bool(enabled)
         if cron.active == bool(enabled):
             return
         cron.active = bool(enabled)

@@ -30,24 +30,43 @@ class CollectionRunLog(models.Model):
     skipped_count = fields.Integer(string="Skipped", readonly=True)
     failed_count = fields.Integer(string="Failed", readonly=True)
     failures = fields.Text(readonly=True, help="The customers the run could not act on, and why.")
+    main_log_id = fields.Many2one(
+        "collection.run.log",
+        string="Worker Of",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="cascade",
+        help="The run this second worker shared: its customers are counted there too.",
+    )
+    worker_log_ids = fields.One2many("collection.run.log", "main_log_id", string="Workers")
     error = fields.Text(readonly=True, help="The error that stopped the run, if one did.")
 
     @api.model
     def _get_last(self):
-        return self.search([], limit=1)
+        """The last run (a second worker's share is counted on the run it shared)."""
+        return self.search([("main_log_id", "=", False)], limit=1)
+
+    @api.model
+    def _get_running_main(self):
+        """The scheduled run under way that a second worker may share, if any."""
+        return self.search(
+            [("automatic", "=", True), ("main_log_id", "=", False), ("state", "=", "running")],
+            limit=1,
+        )
 
     def _get_summary(self):
-        """One line a manager reads: when, and what the run did."""
+        """One line a manager reads: when, and what the run did, its workers included."""
         self.ensure_one()
+        logs = self | self.worker_log_ids
         return self.env._(
             "%(start)s: %(customers)s customers, %(done)s acted, %(deferred)s deferred, "
             "%(failed)s failed, %(skipped)s skipped (%(state)s)",
             start=fields.Datetime.to_string(fields.Datetime.context_timestamp(self, self.start)),
-            customers=self.customer_count,
-            done=self.done_count,
-            deferred=self.deferred_count,
-            failed=self.failed_count,
-            skipped=self.skipped_count,
+            customers=sum(logs.mapped("customer_count")),
+            done=sum(logs.mapped("done_count")),
+            deferred=sum(logs.mapped("deferred_count")),
+            failed=sum(logs.mapped("failed_count")),
+            skipped=sum(logs.mapped("skipped_count")),
             state=self._fields["state"].convert_to_export(self.state, self),
         )
 

@@ -380,18 +380,41 @@ class TestAutomaticSwitch(CollectionRunCase):
             "No run yet.",
             "a fresh database says so, not an empty line",
         )
+        worker = self.env.ref("collections_workflow.ir_cron_collection_run_worker")
+        self.assertFalse(worker.active)
         settings.collection_auto_run = True
         settings.save().execute()
         self.assertTrue(cron.active)
+        self.assertTrue(worker.active, "the second worker's job follows the run")
         self.assertTrue(self.env["res.config.settings"].with_user(self.user_manager).create({}))
         # Today's Collections offers the same switch
         preview = self.env["collection.run.preview"].with_user(self.user_manager).create({})
         self.assertTrue(preview.auto_run)
         preview.action_switch_off()
         self.assertFalse(cron.active)
+        self.assertFalse(worker.active)
         with self.assertRaises(AccessError):
             self.env["collection.run"].with_user(self.user_bruno)._set_automatic(True)
         self.assertFalse(cron.active)
+
+    def test_a_second_worker_shares_the_scheduled_run(self):
+        """The server's second cron worker takes its own customers of the run under
+        way; the run's summary counts both."""
+        self._invoice(self.customer_bruno)
+        self._invoice(self.customer_carla)
+        Log = self.env["collection.run.log"].sudo()
+        Log.search([]).unlink()
+        worker = self.env.ref("collections_workflow.ir_cron_collection_run_worker")
+        with freeze_time(DUE + timedelta(days=3)), self.enter_registry_test_mode():
+            # no scheduled run under way: the second worker has nothing to share
+            worker.method_direct_trigger()
+            self.assertFalse(Log.search([]))
+            main = Log.create({"automatic": True})
+            worker.method_direct_trigger()
+        share = Log.search([("main_log_id", "=", main.id)])
+        self.assertEqual(share.customer_count, 2, "it took the customers left")
+        self.assertEqual(Log._get_last(), main, "the run shown is the one it shared")
+        self.assertIn("2 customers", main._get_summary())
 
     def test_manager_without_settings_rights_configures_collections(self):
         self.assertFalse(self.user_manager.has_group("base.group_system"))
