@@ -169,7 +169,9 @@ class CollectionChannel(models.AbstractModel):
             lang = rendered.commercial_partner_id.lang or company.partner_id.lang
             groups[report, lang].append((record, rendered))
         vals_list, owners = [], []
-        for (report, lang), pairs in groups.items():
+        for (xmlid, lang), pairs in groups.items():
+            # the report's record, found once: its name would be looked up at every step
+            report = self.env.ref(xmlid).sudo()
             contents = Report.with_context(lang=lang)._collection_render_pdfs(
                 report, [rendered.id for _record, rendered in pairs]
             )

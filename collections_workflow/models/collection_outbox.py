@@ -12,7 +12,8 @@ _logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
 RETRY_MINUTES = (5, 30)
-BATCH_ITEMS = 20
+# the PDFs of a batch are rendered together; each batch is committed as it ends
+BATCH_ITEMS = 50
 SENDING_STALE_MINUTES = 5
 # the message each kind of item delivers (its event's flag)
 MESSAGE_OF_KIND = {"letter": "letter", "whatsapp": "whatsapp", "attachment": "email"}
@@ -118,13 +119,43 @@ class CollectionOutbox(models.Model):
             if prepared:
                 # the emails leave once their PDF is attached: wake the mail queue once
                 self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
-            for item in items:
+            # the emails whose PDFs are ready leave together; where that fails, or for
+            # the other items, one at a time
+            together = items._deliver_prepared(prepared)
+            if commit and together and self.env["ir.cron"]._commit_progress(len(together)) <= 0:
+                return handled
+            for item in items - together:
                 item.with_context(
                     collection_prepared_attachments=prepared.get(item.id)
                 )._deliver_one(commit)
                 if commit and self.env["ir.cron"]._commit_progress(1) <= 0:
                     return handled
         return handled
+
+    def _deliver_prepared(self, prepared):
+        """Attach the ``prepared`` PDFs (``{item id: attachment ids}``) to the emails of
+        these items and let the emails go, all in one step; return the items delivered
+        (none if anything failed: each is then delivered on its own)."""
+        items = self.filtered(
+            lambda item: item.kind == "attachment"
+            and prepared.get(item.id)
+            and item.mail_id.state == "outgoing"
+        )
+        if not items:
+            return items
+        try:
+            with self.env.cr.savepoint():
+                for item in items:
+                    item.mail_id.attachment_ids = [
+                        fields.Command.link(attachment) for attachment in prepared[item.id]
+                    ]
+                items.mail_id.write({"scheduled_date": False})
+                items.write({"state": "done", "error": False})
+                self.env.flush_all()
+        except Exception as error:  # found below, item by item
+            _logger.info("collections outbox: %s delivered one by one: %s", items, error)
+            return self.browse()
+        return items
 
     @api.model
     def _recover_interrupted(self):
