@@ -230,6 +230,9 @@ class CollectionRun(models.AbstractModel):
                 log.sudo()._add_batch(batch_events, partners, failures)
             if batch_events.sudo().outbox_ids:
                 run.env["collection.outbox"]._trigger_job()
+            # a batch's records are not read again: memory stays that of one batch, in a
+            # run that does not commit too (a commit clears the cache)
+            run.env.invalidate_all()
             batches += 1
             if commit and run.env["ir.cron"]._commit_progress(len(moves)) <= 0:
                 break
