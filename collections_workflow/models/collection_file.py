@@ -66,8 +66,15 @@ class CollectionFile(models.Model):
         by_customer = {file.partner_id: file for file in files}
         missing = customers.filtered(lambda customer: customer not in by_customer)
         if missing:
-            created = self.sudo().create(
-                [{"partner_id": customer.id, "company_id": company.id} for customer in missing]
+            # made by the run as it needs them: no "created" line, no follower, no tracking
+            created = (
+                self.sudo()
+                .with_context(
+                    mail_create_nolog=True, mail_create_nosubscribe=True, mail_notrack=True
+                )
+                .create(
+                    [{"partner_id": customer.id, "company_id": company.id} for customer in missing]
+                )
             )
             by_customer.update(zip(missing, created, strict=True))
         return {
