@@ -575,18 +575,22 @@ def measure_reports(db, target):
         print(f"{name}: {value}")
 
 
-def measure_worker(db, attach=False):
+def measure_worker(db, start_at, attach=False):
     """One cron worker's share of the first run: batches committed as the job commits
-    them, beside the other workers started at the same moment."""
+    them, beside the other workers, all starting at ``start_at`` (a Unix time: Odoo
+    loaded, each waits for the others)."""
     cr, env = open_env(db)
     if attach:
         stub_pdf_conversion()
+    # the registry is loaded by open_env: wait for the others
+    time.sleep(max(start_at - time.time(), 0))
     queries = cr.sql_log_count
     start = time.perf_counter()
     events = env["collection.run"]._run(
         today=TODAY, now=datetime.combine(TODAY, day_time(13, 0)), commit=True
     )
     seconds = time.perf_counter() - start
+    print(f"worker_end: {time.time()}")
     customers = len(events.filtered(lambda event: event.state == "done").partner_id)
     print(f"worker_seconds: {round(seconds, 3)}")
     print(f"worker_customers: {customers}")
@@ -651,28 +655,35 @@ def run_workers(template, workers, attach):
             "UPDATE collection_level SET attach_pdf = true, group_invoices = true",
             "cw_bench_workers",
         )
-    command = [sys.executable, __file__, "--measure-worker", "cw_bench_workers"]
-    start = time.perf_counter()
+    # each worker loads Odoo first, then all start together
+    start_at = time.time() + 15
+    command = [
+        sys.executable,
+        __file__,
+        "--measure-worker",
+        "cw_bench_workers",
+        "--start-at",
+        str(start_at),
+        *(["--attach"] if attach else []),
+    ]
     processes = [
-        subprocess.Popen(
-            command + (["--attach"] if attach else []), text=True, stdout=subprocess.PIPE
-        )
-        for _index in range(workers)
+        subprocess.Popen(command, text=True, stdout=subprocess.PIPE) for _index in range(workers)
     ]
     outputs = [process.communicate()[0] for process in processes]
-    seconds = time.perf_counter() - start
     if any(process.returncode for process in processes):
         sys.exit("a worker failed")
     figures = [
         dict(line.split(": ", 1) for line in output.splitlines() if ": " in line)
         for output in outputs
     ]
+    seconds = max(float(figure["worker_end"]) for figure in figures) - start_at
     customers = sum(int(figure["worker_customers"]) for figure in figures)
     queries = sum(int(figure["worker_queries"]) for figure in figures)
     print(f"workers: {workers}")
     print(f"workers_seconds: {round(seconds, 1)}")
     print(f"workers_customers_acted: {customers}")
     print(f"workers_customers_per_worker: {[int(f['worker_customers']) for f in figures]}")
+    print(f"workers_seconds_per_worker: {[float(f['worker_seconds']) for f in figures]}")
     print(f"workers_ms_per_customer: {round(1000 * seconds / max(customers, 1), 2)}")
     print(f"workers_queries_per_customer: {round(queries / max(customers, 1), 2)}")
     print(f"workers_peak_rss_mb: {max(float(f['worker_peak_rss_mb']) for f in figures)}")
@@ -722,9 +733,10 @@ def main():
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     parser.add_argument("--measure-worker", help=argparse.SUPPRESS)
     parser.add_argument("--measure-peer", help=argparse.SUPPRESS)
+    parser.add_argument("--start-at", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure_worker:
-        measure_worker(args.measure_worker, args.attach)
+        measure_worker(args.measure_worker, args.start_at, args.attach)
         return
     if args.measure_peer:
         measure_peer(args.measure_peer)
