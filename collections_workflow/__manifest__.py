@@ -11,7 +11,7 @@
     "application": False,
     "installable": True,
     "depends": ["account", "account_payment", "phone_validation", "resource", "sms"],
-    "external_dependencies": {"python": ["phonenumbers", "openpyxl", "qrcode"]},
+    "external_dependencies": {"python": ["phonenumbers", "openpyxl", "qrcode", "holidays"]},
     "data": [
         "security/collections_workflow_groups.xml",
         "security/ir.model.access.csv",

@@ -7,7 +7,7 @@ import pytz
 
 from odoo import api, models
 
-from ..tools import contact_window
+from ..tools import contact_window, public_holidays
 from ..tools.channels import cap_fields, live_messages, sent_field
 
 # the messages that write to the customer, and the company field capping each
@@ -20,9 +20,10 @@ SEARCH_DAYS = 21
 class CollectionContactPolicy(models.AbstractModel):
     """The company's contact rules: when a customer may be contacted, and how often.
 
-    Hours come from the company's *Contact Hours* calendar (its public holidays are closed
-    days), read in each customer's time zone; the weekly limits count the messages of the
-    last 7 days, per channel and in total, from the collection events.
+    Hours come from the company's *Contact Hours* calendar (its closed days too), read in
+    each customer's time zone; the public holidays of the customer's country (and state,
+    where it has its own) are closed days as well; the weekly limits count the messages of
+    the last 7 days, per channel and in total, from the collection events.
     """
 
     _name = "collection.contact.policy"
@@ -32,16 +33,19 @@ class CollectionContactPolicy(models.AbstractModel):
     def _get_open_moments(self, customers, company, start):
         """``{customer: first moment at or after start it may be contacted}`` (UTC, aware).
 
-        One calendar computation per time zone, not per customer.
+        One calendar computation per time zone and public holidays, not per customer.
         """
         calendar = company.collection_contact_calendar_id
         if not calendar:
             return dict.fromkeys(customers, start)
-        by_tz = defaultdict(list)
+        by_zone = defaultdict(list)
         for customer, tz_name in customers._get_collection_tz().items():
-            by_tz[tz_name].append(customer)
+            commercial = customer.commercial_partner_id
+            country = commercial.country_id or company.country_id
+            state = commercial.state_id if commercial.country_id else company.state_id
+            by_zone[tz_name, country.code, state.code].append(customer)
         result = {}
-        for tz_name, tz_customers in by_tz.items():
+        for (tz_name, country_code, state_code), zone_customers in by_zone.items():
             try:
                 tz = pytz.timezone(tz_name)
             except pytz.UnknownTimeZoneError:
@@ -50,12 +54,24 @@ class CollectionContactPolicy(models.AbstractModel):
                 start, start + timedelta(days=SEARCH_DAYS), tz=tz
             )[False]
             moment = contact_window.first_open_moment(
-                [(begin, end) for begin, end, _meta in intervals], start
+                [
+                    (begin, end)
+                    for begin, end, _meta in intervals
+                    if not self._is_public_holiday(
+                        begin.astimezone(tz).date(), country_code, state_code
+                    )
+                ],
+                start,
             )
             # a calendar without any opening in three weeks does not hold messages forever
             moment = (moment or start).astimezone(pytz.utc)
-            result.update(dict.fromkeys(tz_customers, moment))
+            result.update(dict.fromkeys(zone_customers, moment))
         return result
+
+    @api.model
+    def _is_public_holiday(self, day, country_code, state_code):
+        """Whether ``day`` is a public holiday in the country (and state) given by code."""
+        return day in public_holidays.closed_days(country_code, state_code, day.year)
 
     @api.model
     def _get_recent_contacts(self, customers, today):

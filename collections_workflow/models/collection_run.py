@@ -20,6 +20,9 @@ _logger = logging.getLogger(__name__)
 BATCH_CUSTOMERS = 200
 # the advisory lock that one run at a time holds while it ends the holds that are over
 RESUME_LOCK_KEY = 20260412
+# the advisory locks (this key, a customer's id) a worker holds on the customers of its
+# batch until the batch commits
+CUSTOMER_LOCK_KEY = 20260413
 # the go-live day on which a manager chose to catch up (see collection.run.preview)
 CATCH_UP_PARAM = "collections_workflow.catch_up_date"
 # the scheduled jobs of the other dunning engines that remind customers by themselves:
@@ -217,12 +220,14 @@ class CollectionRun(models.AbstractModel):
             if not partners:
                 break
             seen += [partner.id for partner in partners]
-            moves = Move.search(
-                domain & Domain("commercial_partner_id", "in", [p.id for p in partners])
-            )
             if commit:
                 run.env["ir.cron"]._commit_progress(remaining=Move.search_count(domain))
             # another worker holds the others: it acts on them, we leave them alone
+            partners = run._take_customers(partners)
+            moves = Move.search(
+                domain & Domain("commercial_partner_id", "in", [p.id for p in partners])
+            )
+            # an invoice a user is changing (a payment being posted) waits for the next run
             locked = moves.try_lock_for_update()
             batch_events, failures = run._process_isolated(locked, today, now)
             events |= batch_events
@@ -239,6 +244,27 @@ class CollectionRun(models.AbstractModel):
         if log:
             log.sudo().write({"state": "done", "end": fields.Datetime.now()})
         return events
+
+    @api.model
+    def _take_customers(self, partners):
+        """The customers of ``partners`` this worker takes: those no other worker holds,
+        each held until this transaction ends. A customer is taken whole, so that its
+        message per level and day stays one whichever worker sends it.
+
+        Right after a commit, this is the transaction's first statement: its view of the
+        database then includes whatever the worker that held a customer did with it.
+        """
+        if not partners:
+            return partners
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM unnest(%s) AS id WHERE pg_try_advisory_xact_lock(%s, id)",
+                [partner.id for partner in partners],
+                CUSTOMER_LOCK_KEY,
+            )
+        )
+        taken = {row[0] for row in self.env.cr.fetchall()}
+        return [partner for partner in partners if partner.id in taken]
 
     @api.model
     def _process_isolated(self, moves, today, now):
@@ -261,8 +287,10 @@ class CollectionRun(models.AbstractModel):
         for customer_moves in moves.grouped("commercial_partner_id").values():
             try:
                 with self.env.cr.savepoint():
-                    events |= self._process(customer_moves, today, now)
+                    customer_events = self._process(customer_moves, today, now)
                     self._flush_batch()
+                # only once its savepoint stands: a customer that failed made none
+                events |= customer_events
             except Exception as error:  # one customer never stops the others
                 reason = self._describe_error(error)
                 customer = customer_moves.commercial_partner_id

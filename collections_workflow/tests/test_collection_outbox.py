@@ -99,6 +99,35 @@ class TestFaultIsolation(CollectionRunCase):
         with freeze_time(DUE + timedelta(days=3)):
             self.assertFalse(self.Run._run())
 
+    def test_a_customer_failing_when_its_changes_are_saved(self):
+        """A server action whose change the database refuses only when the batch's
+        changes are saved (a unique constraint): the customer fails alone, and the run
+        returns no event of what was undone."""
+        bruno, carla, elena = invoices = self._overdue_invoices()
+        other = self.level[7]
+        action = self.env["ir.actions.server"].create(
+            {
+                "name": "Move the next level",
+                "model_id": self.env.ref("account.model_account_move").id,
+                "state": "code",
+                "code": (
+                    "if any(r.partner_id.name == 'Viña Santa Emilia' for r in records):\n"
+                    f"    env['collection.level'].browse({other.id}).write({{'day_offset': 15}})\n"
+                ),
+            }
+        )
+        self.level[3].server_action_id = action
+        self._mark_reminded(invoices, (-3, 0))
+        with freeze_time(DUE + timedelta(days=3)), mute_logger(RUN_LOGGER):
+            events = self.Run._run()
+        self.assertEqual(events, events.exists(), "every event returned was kept")
+        by_invoice = {event.invoice_id: event for event in events}
+        self.assertEqual(by_invoice[bruno].state, "done")
+        self.assertEqual(by_invoice[elena].state, "done")
+        self.assertEqual(by_invoice[carla].state, "failed")
+        self.assertFalse(self._mails(carla))
+        self.assertEqual(other.day_offset, 7, "what the failing customer did is undone")
+
     def test_template_failing_to_render_for_one_customer(self):
         bruno, carla, _elena = invoices = self._overdue_invoices()
         self._mark_reminded(invoices, (-3, 0))

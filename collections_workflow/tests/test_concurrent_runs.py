@@ -8,6 +8,8 @@ from odoo.modules.registry import Registry
 from odoo.tests import BaseCase, tagged
 from odoo.tests.common import get_db_name
 
+from ..models.collection_run import CUSTOMER_LOCK_KEY
+
 DUE = date(2026, 4, 20)
 
 
@@ -154,6 +156,34 @@ class TestConcurrentRuns(BaseCase):
                 {invoice.id: count for invoice, count in per_invoice},
                 dict.fromkeys(self.invoice_ids, 1),
             )
+
+    def test_a_customer_held_by_another_worker_is_left_whole(self):
+        """Another worker holds a customer (its batch not committed yet): this worker
+        leaves every invoice of it, even one the other has not locked."""
+        today = DUE + timedelta(days=3)
+        held = self.partner_ids[0]
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            second = (
+                env["account.move"]
+                .browse(self.invoice_ids[0])
+                .copy({"invoice_date_due": DUE, "invoice_date": DUE - timedelta(days=30)})
+            )
+            second.action_post()
+            self.invoice_ids.append(second.id)
+        with self.registry.cursor() as cr_a, self.registry.cursor() as cr_b:
+            cr_a.execute("SELECT pg_advisory_xact_lock(%s, %s)", [CUSTOMER_LOCK_KEY, held])
+            run_b = api.Environment(cr_b, api.SUPERUSER_ID, {})["collection.run"]
+            events_b = run_b._run(today=today)
+            self.assertEqual(len(events_b.partner_id), 3)
+            self.assertNotIn(held, events_b.partner_id.ids)
+            cr_b.commit()
+            cr_a.rollback()
+            # let go, the customer is taken on the next pass, both invoices at once
+            events = run_b._run(today=today)
+            self.assertEqual(events.partner_id.ids, [held])
+            self.assertEqual(len(events.invoice_id), 2)
+            cr_b.commit()
 
     def test_two_runs_started_together_both_end(self):
         today = DUE + timedelta(days=3)

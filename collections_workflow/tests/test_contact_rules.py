@@ -143,6 +143,35 @@ class TestContactRules(CollectionRunCase):
             event.scheduled_at, datetime(2026, 3, 14, 12, 0), "Saturday 9:00 in Santiago"
         )
 
+    def test_each_country_closes_on_its_own_public_holidays(self):
+        """Good Friday, 3 April 2026, from the ``holidays`` package: a public holiday in
+        Chile (Saturday too) and in Peru, a working day in Mexico; the company calendar
+        knows none of it."""
+        self.assertFalse(self.calendar.leave_ids)
+        santiago = self._invoice(self.customer_bruno, due=date(2026, 4, 3))
+        lima = self._invoice(self.customer_carla, due=date(2026, 4, 3))
+        mexico = self._invoice(self.customer_elena, due=date(2026, 4, 3))
+        # 14:00 UTC: 11:00 in Santiago, 9:00 in Lima, 8:00 in Mexico City
+        with freeze_time("2026-04-03 14:00:00"):
+            self.Run._run()
+        for invoice, opens, why in (
+            # Saturday is a holiday too, Sunday closed; Monday 9:00, summer time over (UTC-4)
+            (santiago, datetime(2026, 4, 6, 13, 0), "Monday 9:00 in Santiago"),
+            (lima, datetime(2026, 4, 4, 14, 0), "Saturday 9:00 in Lima"),
+            (mexico, datetime(2026, 4, 3, 15, 0), "Friday 9:00 in Mexico City, a working day"),
+        ):
+            event = self._events(invoice)
+            self.assertEqual(event.state, "deferred")
+            self.assertEqual(event.scheduled_at, opens, why)
+            self.assertFalse(self._mails(invoice))
+        # a customer of Santiago's region: the same national holidays
+        self.customer_bruno.state_id = self.env.ref("base.state_cl_13")
+        self.env.invalidate_all()
+        policy = self.env["collection.contact.policy"]
+        self.assertTrue(policy._is_public_holiday(date(2026, 4, 3), "CL", "CL-RM"))
+        self.assertFalse(policy._is_public_holiday(date(2026, 4, 3), "MX", False))
+        self.assertFalse(policy._is_public_holiday(date(2026, 4, 3), "XX", False), "unknown")
+
     def test_weekly_contact_limit_defers_and_logs(self):
         self.company.collection_cap_total = 2
         invoices = [self._invoice(self.customer_bruno, amount) for amount in (100, 200, 300)]
