@@ -1,6 +1,6 @@
 """Benchmark of what installing the addon costs invoicing (not a test: it prints figures).
 
-    PG_BENCH_PORT=55472 python3 bench/invoicing_overhead.py --invoices 300
+    python3 bench/invoicing_overhead.py --invoices 300
 
 Keeps two template databases in the bench cluster (.local/pg/bench), built once and reused
 (the addon's one updated when its code changed): one with ``account`` only, one with

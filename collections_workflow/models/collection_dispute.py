@@ -113,7 +113,9 @@ class CollectionDispute(models.Model):
             end = dispute.date_closed or today
             dispute.age_days = (end - dispute.date_open).days if dispute.date_open else 0
 
-    @api.depends("invoice_ids.amount_residual_signed")
+    # not stored, read afresh by each request: depending on the invoices' amounts due would
+    # make every payment of any invoice walk this dependency, for nothing (bench/invoicing)
+    @api.depends("invoice_ids")
     def _compute_amount_disputed(self):
         for dispute in self:
             dispute.amount_disputed = sum(dispute.invoice_ids.mapped("amount_residual_signed"))
