@@ -118,7 +118,7 @@ class AccountMove(models.Model):
     )
     collection_payment_qr_url = fields.Char(
         string="Online Payment QR Code",
-        compute="_compute_collection_payment_url",
+        compute="_compute_collection_payment_qr_url",
         help="Image of a QR code of the online payment link, for messages and letters.",
     )
     collection_deferred_until = fields.Datetime(
@@ -230,13 +230,16 @@ class AccountMove(models.Model):
     def _compute_collection_payment_url(self):
         for move in self:
             if not move.id or not move.is_invoice(include_receipts=True):
-                move.collection_payment_url = move.collection_payment_qr_url = False
+                move.collection_payment_url = False
                 continue
-            base_url = move.get_base_url()
-            url = base_url + move.get_portal_url()
-            move.collection_payment_url = url
-            move.collection_payment_qr_url = "{}/report/barcode/?{}".format(
-                base_url,
+            move.collection_payment_url = move.get_base_url() + move.get_portal_url()
+
+    def _compute_collection_payment_qr_url(self):
+        # apart from the link: a statement lists the links of many invoices, not this image
+        for move in self:
+            url = move.collection_payment_url
+            move.collection_payment_qr_url = url and "{}/report/barcode/?{}".format(
+                move.get_base_url(),
                 urlencode({"barcode_type": "QR", "value": url, "width": 240, "height": 240}),
             )
 

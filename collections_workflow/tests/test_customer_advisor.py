@@ -1,5 +1,7 @@
 # Copyright 2026 collections_workflow contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from urllib.parse import quote_plus
+
 from odoo.fields import Command
 from odoo.tests import Form, tagged
 
@@ -63,6 +65,13 @@ class TestCustomerAdvisor(CollectionsCommon):
         bill = self.init_invoice("in_invoice", partner=self.customer_bruno, amounts=[100.0])
         self.assertFalse(bill.collection_advisor_id)
         self.assertFalse(bill.collection_supervisor_id)
+
+    def test_payment_link_and_its_qr_code(self):
+        url = self.invoice.collection_payment_url
+        self.assertIn(f"/my/invoices/{self.invoice.id}?", url)
+        self.assertIn("access_token=", url)
+        self.assertIn("barcode_type=QR", self.invoice.collection_payment_qr_url)
+        self.assertIn(quote_plus(url), self.invoice.collection_payment_qr_url)
 
     def test_contact_person_follows_company_advisor(self):
         contact = self.env["res.partner"].create(
