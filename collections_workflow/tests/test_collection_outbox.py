@@ -65,19 +65,26 @@ class TestFaultIsolation(CollectionRunCase):
             ]
         )
 
-    def test_server_action_raising_for_one_customer(self):
-        bruno, carla, elena = invoices = self._overdue_invoices()
-        action = self.env["ir.actions.server"].create(
+    def _invoice_action(self, name, code):
+        """A server action on invoices that runs ``code``."""
+        return self.env["ir.actions.server"].create(
             {
-                "name": "Flag in the ERP",
+                "name": name,
                 "model_id": self.env.ref("account.model_account_move").id,
                 "state": "code",
-                "code": (
-                    "for record in records:\n"
-                    "    if record.partner_id.name == 'Viña Santa Emilia':\n"
-                    "        raise UserError('ERP refused Viña Santa Emilia')\n"
-                ),
+                "code": code,
             }
+        )
+
+    def test_server_action_raising_for_one_customer(self):
+        bruno, carla, elena = invoices = self._overdue_invoices()
+        action = self._invoice_action(
+            "Flag in the ERP",
+            (
+                "for record in records:\n"
+                "    if record.partner_id.name == 'Viña Santa Emilia':\n"
+                "        raise UserError('ERP refused Viña Santa Emilia')\n"
+            ),
         )
         self.level[3].server_action_id = action
         self._mark_reminded(invoices, (-3, 0))
@@ -105,16 +112,12 @@ class TestFaultIsolation(CollectionRunCase):
         returns no event of what was undone."""
         bruno, carla, elena = invoices = self._overdue_invoices()
         other = self.level[7]
-        action = self.env["ir.actions.server"].create(
-            {
-                "name": "Move the next level",
-                "model_id": self.env.ref("account.model_account_move").id,
-                "state": "code",
-                "code": (
-                    "if any(r.partner_id.name == 'Viña Santa Emilia' for r in records):\n"
-                    f"    env['collection.level'].browse({other.id}).write({{'day_offset': 15}})\n"
-                ),
-            }
+        action = self._invoice_action(
+            "Move the next level",
+            (
+                "if any(r.partner_id.name == 'Viña Santa Emilia' for r in records):\n"
+                f"    env['collection.level'].browse({other.id}).write({{'day_offset': 15}})\n"
+            ),
         )
         self.level[3].server_action_id = action
         self._mark_reminded(invoices, (-3, 0))

@@ -97,6 +97,19 @@ class TestConcurrentRuns(BaseCase):
             env["collection.strategy"].browse(self.strategy_id).unlink()
             env.ref("base.main_company").collection_contact_calendar_id = self.calendar_id
 
+    def _assert_one_event_per_invoice(self, msg=None):
+        """What the workers committed, read afresh: one event per invoice, in all."""
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            per_invoice = env["collection.event"]._read_group(
+                [("invoice_id", "in", self.invoice_ids)], ["invoice_id"], ["__count"]
+            )
+            self.assertEqual(
+                {invoice.id: count for invoice, count in per_invoice},
+                dict.fromkeys(self.invoice_ids, 1),
+                msg,
+            )
+
     def test_two_workers_never_act_twice(self):
         today = DUE + timedelta(days=3)
         with self.registry.cursor() as cr_a, self.registry.cursor() as cr_b:
@@ -116,17 +129,9 @@ class TestConcurrentRuns(BaseCase):
             # a third pass finds nothing left to do
             self.assertFalse(run_a._run(today=today))
             self.assertFalse(run_b._run(today=today))
+        self._assert_one_event_per_invoice("one event per invoice, in all")
         with self.registry.cursor() as cr:
-            env = api.Environment(cr, api.SUPERUSER_ID, {})
-            per_invoice = env["collection.event"]._read_group(
-                [("invoice_id", "in", self.invoice_ids)], ["invoice_id"], ["__count"]
-            )
-            self.assertEqual(
-                {invoice.id: count for invoice, count in per_invoice},
-                dict.fromkeys(self.invoice_ids, 1),
-                "one event per invoice, in all",
-            )
-            mails = env["mail.mail"].search_count(
+            mails = api.Environment(cr, api.SUPERUSER_ID, {})["mail.mail"].search_count(
                 [("model", "=", "account.move"), ("res_id", "in", self.invoice_ids)]
             )
             self.assertEqual(mails, 4, "one email per invoice, in all")
@@ -147,15 +152,7 @@ class TestConcurrentRuns(BaseCase):
             self.assertEqual(len(events_b.partner_id), 2)
             self.assertFalse(events_a.invoice_id & events_b.invoice_id)
             self.assertEqual(set(events_a.mapped("state") + events_b.mapped("state")), {"done"})
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, api.SUPERUSER_ID, {})
-            per_invoice = env["collection.event"]._read_group(
-                [("invoice_id", "in", self.invoice_ids)], ["invoice_id"], ["__count"]
-            )
-            self.assertEqual(
-                {invoice.id: count for invoice, count in per_invoice},
-                dict.fromkeys(self.invoice_ids, 1),
-            )
+        self._assert_one_event_per_invoice()
 
     def test_a_customer_held_by_another_worker_is_left_whole(self):
         """Another worker holds a customer (its batch not committed yet): this worker
@@ -210,11 +207,4 @@ class TestConcurrentRuns(BaseCase):
             env = api.Environment(cr, api.SUPERUSER_ID, {})
             invoices = env["account.move"].browse(self.invoice_ids)
             self.assertFalse(any(invoices.mapped("collection_paused_until")))
-            per_invoice = env["collection.event"]._read_group(
-                [("invoice_id", "in", self.invoice_ids)], ["invoice_id"], ["__count"]
-            )
-            self.assertEqual(
-                {invoice.id: count for invoice, count in per_invoice},
-                dict.fromkeys(self.invoice_ids, 1),
-                "every invoice acted on once, in all",
-            )
+        self._assert_one_event_per_invoice("every invoice acted on once, in all")
