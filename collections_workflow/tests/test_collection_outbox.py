@@ -121,7 +121,7 @@ class TestFaultIsolation(CollectionRunCase):
         )
         self.level[3].server_action_id = action
         self._mark_reminded(invoices, (-3, 0))
-        with freeze_time(DUE + timedelta(days=3)), mute_logger(RUN_LOGGER):
+        with freeze_time(DUE + timedelta(days=3)), mute_logger(RUN_LOGGER, "odoo.sql_db"):
             events = self.Run._run()
         self.assertEqual(events, events.exists(), "every event returned was kept")
         by_invoice = {event.invoice_id: event for event in events}
