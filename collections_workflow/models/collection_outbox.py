@@ -151,7 +151,6 @@ class CollectionOutbox(models.Model):
                     ]
                 items.mail_id.write({"scheduled_date": False})
                 items.write({"state": "done", "error": False})
-                self.env.flush_all()
         except Exception as error:  # found below, item by item
             _logger.info("collections outbox: %s delivered one by one: %s", items, error)
             return self.browse()

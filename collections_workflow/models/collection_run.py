@@ -132,12 +132,10 @@ class CollectionRun(models.AbstractModel):
     @api.model
     def _get_worker_cron(self):
         """The job of a second worker that shares the run (on and off with the run)."""
-        return (
-            self.env.ref(
-                "collections_workflow.ir_cron_collection_run_worker", raise_if_not_found=False
-            )
-            or self.env["ir.cron"]
+        worker = self.env.ref(
+            "collections_workflow.ir_cron_collection_run_worker", raise_if_not_found=False
         )
+        return (worker or self.env["ir.cron"]).sudo()
 
     @api.model
     def _is_automatic(self):
@@ -154,7 +152,7 @@ class CollectionRun(models.AbstractModel):
                 self.env._("Only a collections manager can switch the automatic run on or off.")
             )
         cron = self._get_cron()
-        self._get_worker_cron().sudo().active = bool(enabled)
+        self._get_worker_cron().active = bool(enabled)
         if cron.active == bool(enabled):
             return
         cron.active = bool(enabled)

@@ -13,11 +13,9 @@ def closed_days(country_code, state_code, year):
     """The public holidays of ``year`` in a country (ISO 3166-1 code) and, where the package
     knows its own holidays, a state (Odoo's code, e.g. ``CL-TA`` or ``TA``): a frozenset of
     dates, empty for a country the package does not know."""
-    if not country_code:
-        return frozenset()
-    try:
-        known = holidays.country_holidays(country_code).subdivisions
-    except NotImplementedError:
+    # {country code: its subdivisions with holidays of their own}
+    known = holidays.list_supported_countries().get((country_code or "").upper())
+    if known is None:
         return frozenset()
     subdivision = (state_code or "").upper().removeprefix(f"{country_code.upper()}-")
     days = holidays.country_holidays(
