@@ -10,6 +10,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
 
+from ..tools.legal import LEGAL_STATUSES
+
 # an invoice in one of these is no longer owed; every other posted customer invoice is
 # open: reminded, promised, disputed, counted in the reports (see _get_collection_open_domain)
 CLOSED_PAYMENT_STATES = ("paid", "in_payment", "reversed", "invoicing_legacy")
@@ -52,6 +54,7 @@ class AccountMove(models.Model):
             ("disputed", "Disputed"),
             ("excluded", "Excluded"),
             ("handed_over", "Handed Over"),
+            ("legal", "Legal Proceedings"),
             ("done", "Done"),
         ],
         compute="_compute_collection_status",
@@ -106,6 +109,21 @@ class AccountMove(models.Model):
         readonly=True,
         help="Days the strategy's next levels moved when it resumed after a hold, or "
         "skipped to a level, so that the levels keep their spacing.",
+    )
+    collection_legal_status = fields.Selection(
+        LEGAL_STATUSES,
+        string="Legal Proceedings",
+        copy=False,
+        tracking=True,
+        help="Once the invoice is the object of a collection lawsuit served on the customer, "
+        "or of insolvency proceedings, its extrajudicial collection stops: no message on "
+        "any channel, no reminder task.",
+    )
+    collection_as_of_date = fields.Date(
+        string="Amounts As Of",
+        related="commercial_partner_id.collection_as_of_date",
+        help="Today, in the customer's time zone: the date the amounts of a message are "
+        "computed on.",
     )
     collection_handover_partner_id = fields.Many2one(
         "res.partner", string="Handed Over To", copy=False, readonly=True, tracking=True
@@ -221,7 +239,9 @@ class AccountMove(models.Model):
         "collection_dispute_ids.state",
         "collection_excluded",
         "collection_handover_partner_id",
+        "collection_legal_status",
         "commercial_partner_id.collection_excluded",
+        "commercial_partner_id.collection_legal_status",
     )
     def _compute_collection_status(self):
         for move in self:
@@ -265,6 +285,9 @@ class AccountMove(models.Model):
         self.ensure_one()
         if not self._is_collection_open() or self.currency_id.is_zero(self.amount_residual):
             return "done"
+        customer = self.commercial_partner_id.with_company(self.company_id)
+        if self.collection_legal_status or customer.collection_legal_status:
+            return "legal"
         if self.collection_handover_partner_id:
             return "handed_over"
         if (

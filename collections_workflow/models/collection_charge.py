@@ -22,15 +22,12 @@ class CollectionCharge(models.AbstractModel):
 
         One line per invoice charged, on one draft invoice per customer and currency: a
         new draft, or, when the level adds its charges to the next invoice, the
-        customer's latest draft invoice. Returns the charge line of each invoice charged.
+        customer's latest draft invoice. Returns ``(charges, refusals)``: the charge line
+        of each invoice charged, and why the charge of an invoice was refused.
         """
-        amounts = {}
-        for invoice in invoices:
-            amount = self._get_charge_amount(level, invoice, today)
-            if not invoice.currency_id.is_zero(amount):
-                amounts[invoice] = amount
+        amounts, refusals = self._get_charge_amounts(level, invoices, today)
         if not amounts:
-            return {}
+            return {}, refusals
         by_target = defaultdict(list)
         for invoice in amounts:
             by_target[invoice.commercial_partner_id, invoice.currency_id].append(invoice)
@@ -62,14 +59,61 @@ class CollectionCharge(models.AbstractModel):
                 for invoice in charged
             ]
         )
-        return dict(zip(charged, lines, strict=True))
+        return dict(zip(charged, lines, strict=True)), refusals
 
     @api.model
     def _get_days_late(self, invoice, today):
         return (today - invoice.invoice_date_due).days
 
     @api.model
-    def _get_charge_amount(self, level, invoice, today):
+    def _get_charge_amounts(self, level, invoices, today):
+        """``(charges, refusals)``: what ``level`` charges each invoice ``today`` (its
+        amount and kind), and why it charges nothing where the customer's contact profile
+        refuses the charge.
+
+        A profile with collection fee brackets caps every charge (Chile: after 20 days
+        late, 9/6/3 % by UF bracket); a level with the country preset charges the
+        profile's fee, else its yearly interest.
+        """
+        Profile = self.env["collection.contact.profile"]
+        profiles = Profile._get_for_customers(invoices.commercial_partner_id, level.company_id)
+        amounts, refusals = {}, {}
+        for invoice in invoices:
+            profile = profiles[invoice.commercial_partner_id]
+            if self._get_days_late(invoice, today) <= 0 or invoice.collection_charge_level_id:
+                continue
+            cap, reason = profile._get_max_fee(invoice, today) if profile else (None, False)
+            amount = self._get_charge_amount(level, invoice, today, profile)
+            kind = self._get_charge_kind(level, profile)
+            if reason:
+                # the profile allows no fee at all today
+                refusals[invoice] = reason
+                continue
+            if invoice.currency_id.is_zero(amount):
+                continue
+            if cap is not None and invoice.currency_id.compare_amounts(amount, cap) > 0:
+                refusals[invoice] = self.env._(
+                    "Charge of %(amount)s on %(invoice)s refused: %(profile)s caps collection "
+                    "charges at %(cap)s for this debt (%(law)s).",
+                    amount=invoice.currency_id.format(amount),
+                    invoice=invoice.name,
+                    profile=profile.name,
+                    cap=invoice.currency_id.format(cap),
+                    law=profile.legal_source or "-",
+                )
+                continue
+            amounts[invoice] = (amount, kind)
+        return amounts, refusals
+
+    @api.model
+    def _get_charge_kind(self, level, profile):
+        """``fee`` or ``interest``: how the charge line of ``level`` is named."""
+        if level.charge_type == "country":
+            return "fee" if profile.fee_bracket_ids else "interest"
+        return "interest" if level.charge_type == "interest" else "fee"
+
+    @api.model
+    def _get_charge_amount(self, level, invoice, today, profile=None):
         """What ``level`` charges ``invoice`` ``today``, in the invoice's currency.
 
         Only invoices past their due date are charged, and never a charge invoice itself
@@ -86,6 +130,13 @@ class CollectionCharge(models.AbstractModel):
         if level.charge_type == "interest":
             return currency.round(
                 invoice.amount_residual * level.charge_rate / 100 * days_late / 30
+            )
+        if level.charge_type == "country" and profile:
+            if profile.fee_bracket_ids:
+                fee, _reason = profile._get_max_fee(invoice, today)
+                return currency.round(fee)
+            return currency.round(
+                invoice.amount_residual * profile.interest_rate_yearly / 100 * days_late / 365
             )
         return 0.0
 
@@ -135,9 +186,10 @@ class CollectionCharge(models.AbstractModel):
         }
 
     @api.model
-    def _prepare_charge_line_vals(self, level, invoice, amount, move, today):
+    def _prepare_charge_line_vals(self, level, invoice, charge, move, today):
+        amount, kind = charge
         days_late = self._get_days_late(invoice, today)
-        if level.charge_type == "interest":
+        if kind == "interest":
             name = self.env._(
                 "Late-payment interest on %(invoice)s (%(days)s days late)",
                 invoice=invoice.name,
@@ -158,11 +210,13 @@ class CollectionCharge(models.AbstractModel):
         }
 
     @api.model
-    def _get_charge_notes(self, invoices_by_record, charges):
-        """A note per record of the run naming the charges added for its invoices."""
+    def _get_charge_notes(self, invoices_by_record, charges, refusals=None):
+        """A note per record of the run naming the charges added for its invoices, and
+        those refused."""
+        refusals = refusals or {}
         notes = {}
         for record, invoices in invoices_by_record.items():
-            lines = [
+            lines = [refusals[invoice] for invoice in invoices if invoice in refusals] + [
                 self.env._(
                     "Late-payment charge of %(amount)s on %(invoice)s added to the draft "
                     "invoice %(draft)s, for accounting to validate.",

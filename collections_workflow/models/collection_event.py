@@ -53,6 +53,11 @@ class CollectionEvent(models.Model):
     sent_sms = fields.Boolean(string="SMS Sent", readonly=True)
     sent_whatsapp = fields.Boolean(string="WhatsApp Sent", readonly=True)
     sent_letter = fields.Boolean(string="Letter Kept", readonly=True)
+    called = fields.Boolean(
+        string="Call Task Planned",
+        readonly=True,
+        help="The level planned a call: the contact profiles limit calls and visits a week.",
+    )
     sms_id = fields.Many2one(
         "sms.sms", string="SMS", readonly=True, ondelete="set null", index="btree_not_null"
     )

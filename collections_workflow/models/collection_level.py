@@ -7,6 +7,7 @@ from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 
 from ..tools import channels, identification
+from ..tools.legal import LEGAL_STATUSES
 
 # a reminder at most three months before the due date, a step at most three years after it
 MIN_DAY_OFFSET = -90
@@ -121,14 +122,27 @@ class CollectionLevel(models.Model):
     handover_partner_id = fields.Many2one(
         "res.partner", string="Agency or Lawyer", check_company=True
     )
+    legal_stop = fields.Selection(
+        LEGAL_STATUSES,
+        string="Stops Extrajudicial Collection",
+        help="Hand-over to legal: the customers are marked with these legal proceedings, "
+        "and none of their invoices gets a message any more on any channel.",
+    )
     charge_type = fields.Selection(
-        [("none", "No Charge"), ("fixed", "Fixed Fee"), ("interest", "Interest")],
+        [
+            ("none", "No Charge"),
+            ("fixed", "Fixed Fee"),
+            ("interest", "Interest"),
+            ("country", "Country Preset"),
+        ],
         string="Late-Payment Charge",
         default="none",
         required=True,
         help="Charge the invoices that reach this level, overdue, for paying late. The "
         "charge is added to a draft invoice that accounting validates: it is never posted "
-        "automatically.",
+        "automatically. Country Preset: what the customer's contact profile sets (Chile: "
+        "the collection fee by UF bracket; Mexico: 6 % a year). Every charge stays within "
+        "the customer's profile.",
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     charge_amount = fields.Monetary(
@@ -194,6 +208,7 @@ class CollectionLevel(models.Model):
                     )
                 if level[channel]:
                     level._check_template_identification(template, template_field)
+                    level._check_template_country_content(template, template_field)
                 # one message per customer is rendered on the customer, else on the invoice
                 grouped = level._is_per_customer()
                 expected = "res.partner" if grouped else "account.move"
@@ -235,6 +250,51 @@ class CollectionLevel(models.Model):
                 missing=labels[tuple(missing)],
             )
         )
+
+    def _check_template_country_content(self, template, template_field):
+        """Refuse a template that lacks what the contact profiles of the level's company
+        ask a message to say (Mexico: the amount and the date it was computed on, and how
+        to settle)."""
+        self.ensure_one()
+        source_field = "body_html" if template._name == "mail.template" else "body"
+        source = template.with_context(lang="en_US")[source_field]
+        labels = {
+            "amount_date": self.env._("the amount owed and the date it was computed on"),
+            "settlement": self.env._("how to settle (e.g. the online payment link)"),
+        }
+        for profile in self._get_company_profiles():
+            missing = identification.missing_content(
+                source,
+                amount_date=profile.require_amount_date,
+                settlement=profile.require_settlement,
+            )
+            if missing:
+                raise ValidationError(
+                    self.env._(
+                        "Level %(level)s: the %(field)s %(template)s does not state "
+                        "%(missing)s, which %(profile)s requires in every collection message "
+                        "(%(law)s), e.g. {{ object.amount_residual }} as of "
+                        "{{ object.collection_as_of_date }} and "
+                        "{{ object.collection_payment_url }}.",
+                        level=self.name,
+                        field=self._fields[template_field].get_description(self.env)["string"],
+                        template=template.name,
+                        missing=self.env._(" and ").join(labels[key] for key in missing),
+                        profile=profile.name,
+                        law=profile.legal_source or "-",
+                    )
+                )
+
+    def _get_company_profiles(self):
+        """The contact profiles the level's messages must satisfy: its company's country's
+        and those the company keeps for itself."""
+        self.ensure_one()
+        company = self.company_id
+        if not company.collection_use_contact_profiles:
+            return self.env["collection.contact.profile"]
+        Profile = self.env["collection.contact.profile"].sudo()
+        home = Profile._get_for_customers(company.partner_id, company)[company.partner_id]
+        return home | Profile.search([("company_id", "=", company.id)])
 
     @api.model
     def _check_templates_in_use(self, templates):
@@ -290,8 +350,10 @@ class CollectionLevel(models.Model):
                         ],
                     )
                 )
-            value_field = "charge_amount" if level.charge_type == "fixed" else "charge_rate"
-            if level[value_field] <= 0:
+            value_field = {"fixed": "charge_amount", "interest": "charge_rate"}.get(
+                level.charge_type
+            )
+            if value_field and level[value_field] <= 0:
                 raise ValidationError(
                     self.env._(
                         "Level %(level)s adds a late-payment charge: its %(field)s must be "

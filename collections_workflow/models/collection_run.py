@@ -656,6 +656,7 @@ class CollectionRun(models.AbstractModel):
                     delivery = step.delivery
                     vals.update({f"sent_{channel}": True for channel in delivery.sent})
                     vals["letter_html"] = delivery.letter or False
+                    vals["called"] = delivery.called
                     vals["sms_id"] = delivery.sms.id if delivery.sms else False
                     vals["outbox_ids"] = [
                         Command.create({"kind": kind, "mail_id": mail.id if mail else False})
@@ -803,11 +804,13 @@ class CollectionRun(models.AbstractModel):
             ).run()
         if level.handover:
             invoices.write({"collection_handover_partner_id": level.handover_partner_id.id})
+        if level.handover and level.legal_stop:
+            self._stop_for_legal_proceedings(level, invoices, today)
         charge_notes = {}
         if level.charge_type != "none":
             Charge = self.env["collection.charge"]
-            charges = Charge._create_charges(level, invoices, today)
-            charge_notes = Charge._get_charge_notes(invoices_by_record, charges)
+            charges, refusals = Charge._create_charges(level, invoices, today)
+            charge_notes = Charge._get_charge_notes(invoices_by_record, charges, refusals)
         steps = {}
         for record in records:
             delivery = deliveries.get(record)
@@ -818,6 +821,15 @@ class CollectionRun(models.AbstractModel):
             note = "\n".join(filter(None, [merged_note, *problems, charge_notes.get(record)]))
             steps[record] = Step(record in failed, note or False, delivery)
         return steps, self._trace(level, invoices_by_record, steps)
+
+    @api.model
+    def _stop_for_legal_proceedings(self, level, invoices, today):
+        """The hand-over level that starts legal proceedings stops the extrajudicial
+        collection of its customers: none of their invoices gets a message any more."""
+        customers = invoices.commercial_partner_id.with_company(level.company_id)
+        customers.filtered(lambda customer: not customer.collection_legal_status).write(
+            {"collection_legal_status": level.legal_stop, "collection_legal_since": today}
+        )
 
     @api.model
     def _trace(self, level, invoices_by_record, steps):
@@ -842,9 +854,13 @@ class CollectionRun(models.AbstractModel):
                 level=level.name,
                 channels=channels,
             )
+            notices = step.delivery.notices if step.delivery else []
             if step.failed:
                 line = Markup("%s %s") % (line, step.note or "")
-            if not per_customer or silent_actions or not shows_itself or step.failed:
+            elif notices:
+                line = Markup("%s %s") % (line, " ".join(notices))
+            told = step.failed or bool(notices)
+            if not per_customer or silent_actions or not shows_itself or told:
                 lines.append((record_invoices.commercial_partner_id, (line, record_invoices)))
             if silent_actions or not shows_itself or step.failed:
                 lines += [(move, (line, move)) for move in record_invoices]

@@ -63,6 +63,12 @@ class CollectionSettingsMixin(models.AbstractModel):
     collection_cap_whatsapp = fields.Integer(
         related="company_id.collection_cap_whatsapp", readonly=False
     )
+    collection_use_contact_profiles = fields.Boolean(
+        related="company_id.collection_use_contact_profiles", readonly=False
+    )
+    collection_contact_profile_summary = fields.Text(
+        string="Profile per Country", compute="_compute_collection_contact_profile_summary"
+    )
     collection_whatsapp_mode = fields.Selection(
         related="company_id.collection_whatsapp_mode", readonly=False
     )
@@ -98,6 +104,15 @@ class CollectionSettingsMixin(models.AbstractModel):
             settings.collection_next_run = cron.nextcall if cron.active else False
             settings.collection_first_go_live = first_go_live
             settings.collection_other_engines = other_engines
+
+    @api.depends("company_id", "collection_use_contact_profiles")
+    def _compute_collection_contact_profile_summary(self):
+        for settings in self:
+            settings.collection_contact_profile_summary = (
+                self.env["collection.contact.profile"]._describe_for_company(settings.company_id)
+                if settings.collection_use_contact_profiles
+                else False
+            )
 
     def _get_collection_values(self):
         if not self.env.user.has_group(MANAGER):

@@ -91,20 +91,31 @@ class CollectionTask(models.AbstractModel):
                 sent.add(record)
             if note:
                 problems[record].append(note)
-        kinds = []
-        if level.use_call:
-            kinds.append((self.env.ref("mail.mail_activity_data_call"), "advisor"))
+        call = self.env.ref("mail.mail_activity_data_call") if level.use_call else None
+        kinds = [(call, "advisor")] if call else []
         if level.activity_type_id:
             kinds.append((level.activity_type_id, level.activity_assignee))
-        for target, (records, invoices) in self._get_task_targets(
-            level, invoices_by_record
-        ).items():
+        targets = self._get_task_targets(level, invoices_by_record)
+        refused = {}
+        if call:
+            refused = self.env["collection.contact.policy"]._get_call_refusals(
+                list(targets), level.company_id, today
+            )
+        called, notices = set(), defaultdict(list)
+        for target, (records, invoices) in targets.items():
             for activity_type, assignee in kinds:
+                if activity_type == call and target in refused:
+                    for record in records:
+                        problems[record].append(refused[target])
+                        notices[record].append(refused[target])
+                    continue
                 vals, note = self._prepare_task(
                     target, level, invoices, today, activity_type, assignee
                 )
                 if vals:
                     activity_vals.append(vals)
+                    if activity_type == call:
+                        called.update(records)
                 if note:
                     for record in records:
                         problems[record].append(note)
@@ -113,8 +124,13 @@ class CollectionTask(models.AbstractModel):
                 self.env["collection.file"]._redirect_activity_vals(activity_vals, level.company_id)
             )
         return {
-            record: Delivery(sent=["whatsapp"] if record in sent else [], problems=problems[record])
-            for record in set(problems) | sent
+            record: Delivery(
+                sent=["whatsapp"] if record in sent else [],
+                problems=problems[record],
+                called=record in called,
+                notices=notices[record],
+            )
+            for record in set(problems) | sent | called
         }
 
     @api.model

@@ -36,6 +36,13 @@ class ResCompany(models.Model):
         string="WhatsApp Messages per Week",
         help="Most WhatsApp messages a customer receives in any 7 days. 0: no limit.",
     )
+    collection_use_contact_profiles = fields.Boolean(
+        string="Country Contact Profiles",
+        default=True,
+        help="Each customer also follows the contact profile of its country (its hours, "
+        "public holidays, weekly limits, required content and charges); the stricter of "
+        "the profile's rules and the company's holds.",
+    )
     collection_dispute_alert_days = fields.Integer(
         string="Dispute Alert (Days)",
         default=30,

@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError
 from odoo.fields import Domain
 
 from ..tools import contact_links, contact_window
+from ..tools.legal import LEGAL_STATUSES
 
 
 class ResPartner(models.Model):
@@ -47,6 +48,32 @@ class ResPartner(models.Model):
     )
     collection_exclusion_reason = fields.Char(
         string="Exclusion Reason", company_dependent=True, tracking=True
+    )
+    collection_contact_profile_id = fields.Many2one(
+        "collection.contact.profile",
+        string="Contact Profile",
+        company_dependent=True,
+        tracking=True,
+        domain="['|', ('company_id', '=', False), ('company_id', 'in', allowed_company_ids)]",
+        help="Leave empty to follow the profile of the customer's country.",
+    )
+    collection_legal_status = fields.Selection(
+        LEGAL_STATUSES,
+        string="Legal Proceedings",
+        company_dependent=True,
+        tracking=True,
+        help="Once the customer is served with a collection lawsuit or is in insolvency "
+        "proceedings, extrajudicial collection stops: no message on any channel, no "
+        "reminder task; only the legal team's own work goes on.",
+    )
+    collection_legal_since = fields.Date(
+        string="Legal Proceedings Since", company_dependent=True, tracking=True
+    )
+    collection_as_of_date = fields.Date(
+        string="Amounts As Of",
+        compute="_compute_collection_as_of_date",
+        help="Today, in the customer's time zone: the date the amounts of a message are "
+        "computed on.",
     )
     collection_optout_email = fields.Boolean(
         string="No Collection Emails",
@@ -154,6 +181,17 @@ class ResPartner(models.Model):
             ]
         ).grouped("commercial_partner_id")
         return {customer: contacts.get(customer) or customer for customer in self}
+
+    @api.depends("tz", "country_id", "phone")
+    def _compute_collection_as_of_date(self):
+        now = fields.Datetime.now()
+        zones = self._get_collection_tz()
+        for partner in self:
+            try:
+                tz = pytz.timezone(zones.get(partner) or "UTC")
+            except pytz.UnknownTimeZoneError:
+                tz = pytz.utc
+            partner.collection_as_of_date = pytz.utc.localize(now).astimezone(tz).date()
 
     @api.depends_context("company")
     def _compute_collection_open_invoice_ids(self):

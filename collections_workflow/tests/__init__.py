@@ -20,3 +20,4 @@ from . import test_collection_supervisor_report
 from . import test_collection_timezones
 from . import test_collection_outbox
 from . import test_collection_numbers
+from . import test_contact_profiles

@@ -25,6 +25,8 @@ class CollectionsCommon(AccountTestInvoicingCommon):
         # the accountant running the tests administers collections too
         cls.env.user.group_ids += cls.env.ref(MANAGER_GROUP)
         cls.company.country_id = cls.env.ref("base.cl")
+        # the company's own rules only; the country profiles have tests of their own
+        cls.company.collection_use_contact_profiles = False
         cls.Staff = cls.env["collection.staff"]
         cls.user_manager = new_test_user(
             cls.env, "cw_manager", groups=MANAGER_GROUP, company_id=cls.company.id

@@ -93,11 +93,17 @@ class Delivery:
     #: the queued SMS, and the letter kept for printing
     sms: object = None
     letter: str | None = None
+    #: whether a call task was planned (the contact profiles limit calls per week)
+    called: bool = False
+    #: what the advisor is told on the customer's file (a call task refused)
+    notices: list = field(default_factory=list)
 
     def __add__(self, other):
         return Delivery(
             sent=self.sent + other.sent,
             problems=self.problems + other.problems,
+            called=self.called or other.called,
+            notices=self.notices + other.notices,
             outbox=self.outbox + other.outbox,
             sms=other.sms if other.sms is not None else self.sms,
             letter=other.letter if other.letter is not None else self.letter,
