@@ -389,7 +389,7 @@ def measure(db, per_invoice=False, attach=False):
         stub_pdf_conversion()
     env.flush_all()
     # the bench runs at any hour: contact hours off, the weekly contact limits on
-    env.company.collection_contact_calendar_id = False
+    any_hour(env)
     env.flush_all()
     run = env["collection.run"]
     env.invalidate_all()
@@ -531,11 +531,18 @@ def scale_up(env, target):
     return cr.fetchone()[0]
 
 
+def any_hour(env):
+    """Contact hours off (the company's and the country profiles'), all else on."""
+    env.company.collection_contact_calendar_id = False
+    if "collection.contact.profile" in env:
+        env["collection.contact.profile"].search([]).write({"calendar_id": False})
+
+
 def measure_reports(db, target):
     """Time the KPIs and the aging on ``target`` invoices."""
     cr, env = open_env(db)
     # events to count: the first daily run, kept
-    env.company.collection_contact_calendar_id = False
+    any_hour(env)
     env["collection.run"]._run(today=TODAY, now=datetime.combine(TODAY, day_time(13, 0)))
     env.flush_all()
     cr.commit()
@@ -604,7 +611,7 @@ def measure_peer(db):
     from peers import measure_oca, oca_addons_dir
 
     cr, env = open_env(db, [oca_addons_dir()])
-    env.company.collection_contact_calendar_id = False
+    any_hour(env)
     for name, value in measure_oca(env, TODAY).items():
         print(f"{name}: {value}")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

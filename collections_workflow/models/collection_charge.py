@@ -71,9 +71,9 @@ class CollectionCharge(models.AbstractModel):
         amount and kind), and why it charges nothing where the customer's contact profile
         refuses the charge.
 
-        A profile with collection fee brackets caps every charge (Chile: after 20 days
-        late, 9/6/3 % by UF bracket); a level with the country preset charges the
-        profile's fee, else its yearly interest.
+        A profile with collection fee brackets caps every fee (Chile: after 20 days
+        late, 9/6/3 % by UF bracket); interest follows its own rate. A level with the
+        country preset charges the profile's fee, else its yearly interest.
         """
         Profile = self.env["collection.contact.profile"]
         profiles = Profile._get_for_customers(invoices.commercial_partner_id, level.company_id)
@@ -82,9 +82,11 @@ class CollectionCharge(models.AbstractModel):
             profile = profiles[invoice.commercial_partner_id]
             if self._get_days_late(invoice, today) <= 0 or invoice.collection_charge_level_id:
                 continue
-            cap, reason = profile._get_max_fee(invoice, today) if profile else (None, False)
-            amount = self._get_charge_amount(level, invoice, today, profile)
             kind = self._get_charge_kind(level, profile)
+            # the law caps collection fees; interest follows its own rate
+            capped = profile and kind == "fee"
+            cap, reason = profile._get_max_fee(invoice, today) if capped else (None, False)
+            amount = self._get_charge_amount(level, invoice, today, profile)
             if reason:
                 # the profile allows no fee at all today
                 refusals[invoice] = reason
