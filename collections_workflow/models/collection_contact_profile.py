@@ -100,7 +100,7 @@ class CollectionContactProfile(models.Model):
     )
     interest_rate_yearly = fields.Float(
         string="Preset Yearly Interest (%)",
-        digits=(16, 4),
+        digits=(16, 2),
         help="The late-payment interest a level with the country preset charges, per year, "
         "pro-rated by the days late: amount due x rate / 100 x days late / 365.",
     )
@@ -270,9 +270,9 @@ class CollectionContactProfileFeeBracket(models.Model):
     sequence = fields.Integer(default=10)
     amount_to = fields.Float(
         string="Debt Up To",
-        digits=(16, 4),
+        digits=(16, 2),
         help="The part of the debt up to this amount, in the profile's unit. 0: the rest.",
     )
     rate = fields.Float(
-        string="Fee (%)", digits=(16, 4), required=True, help="Share of that part of the debt."
+        string="Fee (%)", digits=(16, 2), required=True, help="Share of that part of the debt."
     )

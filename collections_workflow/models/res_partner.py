@@ -57,6 +57,13 @@ class ResPartner(models.Model):
         domain="['|', ('company_id', '=', False), ('company_id', 'in', allowed_company_ids)]",
         help="Leave empty to follow the profile of the customer's country.",
     )
+    collection_followed_profile_id = fields.Many2one(
+        "collection.contact.profile",
+        string="Follows",
+        compute="_compute_collection_followed_profile_id",
+        help="The contact profile the customer follows: its own, else its country's (the "
+        "company's own for that country first), else the other countries'.",
+    )
     collection_legal_status = fields.Selection(
         LEGAL_STATUSES,
         string="Legal Proceedings",
@@ -181,6 +188,13 @@ class ResPartner(models.Model):
             ]
         ).grouped("commercial_partner_id")
         return {customer: contacts.get(customer) or customer for customer in self}
+
+    @api.depends("country_id", "collection_contact_profile_id")
+    @api.depends_context("company")
+    def _compute_collection_followed_profile_id(self):
+        profiles = self.env["collection.contact.profile"]._get_for_customers(self, self.env.company)
+        for partner in self:
+            partner.collection_followed_profile_id = profiles[partner]
 
     @api.depends("tz", "country_id", "phone")
     def _compute_collection_as_of_date(self):

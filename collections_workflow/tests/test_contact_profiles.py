@@ -397,6 +397,8 @@ class TestContactProfiles(CollectionRunCase):
         self.assertEqual(profiles[cl], mine)
         self.assertEqual(profiles[pe], peru)
         self.assertEqual(profiles[other], peru)
+        # the customer's form says which one it follows
+        self.assertEqual(cl.collection_followed_profile_id, mine)
         # no call limit in the company's own profile: both call tasks are created
         levels = self._strategy(
             {"day_offset": 2, "use_call": True}, {"day_offset": 5, "use_call": True}
