@@ -51,3 +51,33 @@ def name_shipped_records(env):
         record = env.ref(f"collections_workflow.{xmlid}", raise_if_not_found=False)
         if record:
             record.name = name
+    name_profile_calendars(env)
+
+
+def name_profile_calendars(env):
+    """The contact profiles' calendars, and their days, in the company's language."""
+    weekdays = [
+        env._("Monday"),
+        env._("Tuesday"),
+        env._("Wednesday"),
+        env._("Thursday"),
+        env._("Friday"),
+        env._("Saturday"),
+        env._("Sunday"),
+    ]
+    names = {
+        "cl": env._("Collections: allowed hours (Chile)"),
+        "pe": env._("Collections: allowed hours (Peru)"),
+        "mx": env._("Collections: allowed hours (Mexico)"),
+        "co": env._("Collections: allowed hours (Colombia)"),
+        "default": env._("Collections: allowed hours (strict default)"),
+    }
+    for code, name in names.items():
+        calendar = env.ref(
+            f"collections_workflow.resource_calendar_collection_profile_{code}",
+            raise_if_not_found=False,
+        )
+        if calendar:
+            calendar.name = name
+            for attendance in calendar.attendance_ids:
+                attendance.name = weekdays[int(attendance.dayofweek)]

@@ -8,6 +8,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 from odoo.tests import Form, freeze_time, tagged
 
+from ..hooks import post_init_hook
 from .common import CollectionRunCase
 
 # Sunday 12 July 2026: the week after it has Colombia's Monday 13 (Our Lady of
@@ -416,6 +417,17 @@ class TestContactProfiles(CollectionRunCase):
         self.assertIn("Other countries: Strict default", summary)
         with self.assertRaisesRegex(ValidationError, "already has a profile"):
             mine.copy({"name": "Twin"})
+
+    def test_profiles_in_spanish(self):
+        self.env["res.lang"]._activate_lang("es_CL")
+        self.env["ir.module.module"]._load_module_terms(["collections_workflow"], ["es_CL"])
+        self.company.partner_id.lang = "es_CL"
+        post_init_hook(self.env)
+        mexico = self.env.ref("collections_workflow.collection_contact_profile_mx")
+        self.assertEqual(mexico.with_context(lang="es_CL").name, "México (Condusef)")
+        calendar = self.chile.calendar_id
+        self.assertEqual(calendar.name, "Cobranza: horario permitido (Chile)")
+        self.assertEqual(calendar.attendance_ids.sorted("dayofweek")[5].name, "Sábado")
 
     def test_profile_form_and_switch_off(self):
         with Form(self.Profile) as form:
