@@ -50,6 +50,7 @@ class AccountMove(models.Model):
         [
             ("active", "Active"),
             ("promised", "Promise to Pay"),
+            ("plan", "Payment Plan"),
             ("paused", "Paused"),
             ("disputed", "Disputed"),
             ("excluded", "Excluded"),
@@ -60,8 +61,9 @@ class AccountMove(models.Model):
         compute="_compute_collection_status",
         store=True,
         index=True,
-        help="Only active invoices are reminded. An open promise to pay, an open dispute, a "
-        "pause, an exclusion or a hand-over holds them; paid invoices are done.",
+        help="Only active invoices are reminded. An open promise to pay, a running payment "
+        "plan, an open dispute, a pause, an exclusion or a hand-over holds them; legal "
+        "proceedings (the invoice's or its customer's) stop them; paid invoices are done.",
     )
     collection_paused_until = fields.Date(
         string="Reminders Paused Until",
@@ -83,6 +85,15 @@ class AccountMove(models.Model):
         "move_id",
         "promise_id",
         string="Promises to Pay",
+        copy=False,
+        readonly=True,
+    )
+    collection_payment_plan_ids = fields.Many2many(
+        "collection.payment.plan",
+        "collection_payment_plan_account_move_rel",
+        "move_id",
+        "plan_id",
+        string="Payment Plans",
         copy=False,
         readonly=True,
     )
@@ -236,6 +247,7 @@ class AccountMove(models.Model):
         "amount_residual",
         "collection_paused_until",
         "collection_promise_ids.state",
+        "collection_payment_plan_ids.state",
         "collection_dispute_ids.state",
         "collection_excluded",
         "collection_handover_partner_id",
@@ -299,6 +311,8 @@ class AccountMove(models.Model):
             return "disputed"
         if any(promise.state == "open" for promise in self.collection_promise_ids):
             return "promised"
+        if any(plan.state == "open" for plan in self.collection_payment_plan_ids):
+            return "plan"
         if self.collection_paused_until:
             return "paused"
         return "active"
@@ -514,6 +528,10 @@ class AccountMove(models.Model):
     def action_collection_record_promise(self):
         """A new promise to pay covering these invoices (one customer's)."""
         return self.env["collection.promise"]._action_new(self)
+
+    def action_collection_propose_plan(self):
+        """A new payment plan covering these invoices (one customer's)."""
+        return self.env["collection.payment.plan"]._action_new(self)
 
     def action_collection_open_dispute(self):
         """A new dispute on these invoices (one customer's)."""

@@ -227,10 +227,7 @@ class CollectionLevel(models.Model):
     def _check_template_identification(self, template, template_field):
         """Refuse a template that would not say which company writes, and who advises."""
         self.ensure_one()
-        source_field = "body_html" if template._name == "mail.template" else "body"
-        missing = identification.missing_identification(
-            template.with_context(lang="en_US")[source_field]
-        )
+        missing = identification.missing_identification(self._get_template_source(template))
         if not missing:
             return
         labels = {
@@ -256,8 +253,7 @@ class CollectionLevel(models.Model):
         ask a message to say (Mexico: the amount and the date it was computed on, and how
         to settle)."""
         self.ensure_one()
-        source_field = "body_html" if template._name == "mail.template" else "body"
-        source = template.with_context(lang="en_US")[source_field]
+        source = self._get_template_source(template)
         labels = {
             "amount_date": self.env._("the amount owed and the date it was computed on"),
             "settlement": self.env._("how to settle (e.g. the online payment link)"),
@@ -284,6 +280,12 @@ class CollectionLevel(models.Model):
                         law=profile.legal_source or "-",
                     )
                 )
+
+    @api.model
+    def _get_template_source(self, template):
+        """The source of a mail or SMS template's body, as written (in English)."""
+        source_field = "body_html" if template._name == "mail.template" else "body"
+        return template.with_context(lang="en_US")[source_field]
 
     def _get_company_profiles(self):
         """The contact profiles the level's messages must satisfy: its company's country's

@@ -354,7 +354,8 @@ class CollectionRun(models.AbstractModel):
         """Before the day's levels: end what held invoices and is over by ``today``.
 
         Pauses that reach their date end; promises past their grace period close (kept,
-        partly kept or broken); disputes open for too long alert their supervisor. Then
+        partly kept or broken); payment plans with an instalment missed past it break;
+        disputes open for too long alert their supervisor. Then
         every invoice that a hold released resumes its strategy at its next level.
         """
         Move = self.env["account.move"]
@@ -362,6 +363,7 @@ class CollectionRun(models.AbstractModel):
             {"collection_paused_until": False}
         )
         self.env["collection.promise"]._close_expired(today)
+        self.env["collection.payment.plan"]._break_missed(today)
         self.env["collection.dispute"]._alert_supervisors(today)
         Move.search(
             [("collection_hold_since", "!=", False), ("collection_status", "=", "active")]

@@ -318,6 +318,12 @@ class ResPartner(models.Model):
         invoices = self.env["account.move"].search(self._get_collection_open_invoice_domain())
         return self.env["collection.promise"]._action_new(invoices)
 
+    def action_collection_propose_plan(self):
+        """A new payment plan for this customer, covering its open invoices."""
+        self.ensure_one()
+        invoices = self.env["account.move"].search(self._get_collection_open_invoice_domain())
+        return self.env["collection.payment.plan"]._action_new(invoices)
+
     def action_collection_open_dispute(self):
         """A new dispute of this customer, on its open invoices (to narrow down)."""
         self.ensure_one()

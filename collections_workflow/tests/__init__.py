@@ -21,3 +21,4 @@ from . import test_collection_timezones
 from . import test_collection_outbox
 from . import test_collection_numbers
 from . import test_contact_profiles
+from . import test_payment_plans
