@@ -41,6 +41,7 @@ RATIOS = (
     "days_to_pay",
     "days_late",
     "promise_kept_ratio",
+    "plan_kept_ratio",
     *(f"paid7_ratio_{channel}" for channel in CHANNELS),
 )
 
@@ -118,6 +119,8 @@ class CollectionKpi(models.AbstractModel):
             kpis.update({key: value or 0 for key, value in row.items()})
         for grp, closed, kept in self._read_promises(date_from, date_to, group):
             result[self._key(grp)].update(promises_closed=closed, promises_kept=kept)
+        for grp, closed, kept in self._read_plans(date_from, date_to, group):
+            result[self._key(grp)].update(plans_closed=closed, plans_kept=kept)
         for grp, count, age in self._read_disputes(date_to, group):
             result[self._key(grp)].update(disputes_open=count, dispute_age=float(age or 0.0))
         for kpis in result.values():
@@ -156,6 +159,8 @@ class CollectionKpi(models.AbstractModel):
                 "days_late_weighted",
                 "promises_closed",
                 "promises_kept",
+                "plans_closed",
+                "plans_kept",
                 "disputes_open",
                 "dispute_age",
             ),
@@ -188,6 +193,7 @@ class CollectionKpi(models.AbstractModel):
         kpis["days_to_pay"] = ratio(kpis["days_to_pay_weighted"], paid)
         kpis["days_late"] = ratio(kpis["days_late_weighted"], paid)
         kpis["promise_kept_ratio"] = ratio(kpis["promises_kept"], kpis["promises_closed"], 100)
+        kpis["plan_kept_ratio"] = ratio(kpis["plans_kept"], kpis["plans_closed"], 100)
         for channel in CHANNELS:
             kpis[f"paid7_ratio_{channel}"] = ratio(
                 kpis[f"paid7_{channel}"], kpis[f"sent_{channel}"], 100
@@ -374,11 +380,14 @@ class CollectionKpi(models.AbstractModel):
 
     @api.model
     def _group_of_hold(self, table, group):
-        """The group column of a promise or a dispute (the strategy: of its invoices)."""
+        """The group column of a promise, a plan or a dispute (the strategy: of its
+        invoices)."""
         if group != "strategy":
             return self._group_column("hold", EVENT_GROUPS[group])
         relation = f"{table}_account_move_rel"
-        key = "promise_id" if table == "collection_promise" else "dispute_id"
+        key = {"collection_promise": "promise_id", "collection_payment_plan": "plan_id"}.get(
+            table, "dispute_id"
+        )
         return SQL(
             "(SELECT MIN(move.collection_strategy_id) FROM %s rel "
             "JOIN account_move move ON move.id = rel.move_id WHERE rel.%s = hold.id)",
@@ -405,6 +414,30 @@ class CollectionKpi(models.AbstractModel):
                 date_from=date_from,
                 date_to=date_to,
                 scope=self._scope("collection.promise", "hold"),
+            )
+        )
+        return self.env.cr.fetchall()
+
+    @api.model
+    def _read_plans(self, date_from, date_to, group):
+        """Per group: the payment plans that ended in the period (their last instalment's
+        date, or the day they broke), kept or broken, and those kept."""
+        self.env["collection.payment.plan"].flush_model()
+        self.env["account.move"].flush_model(["collection_strategy_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT %(column)s, COUNT(*), COUNT(*) FILTER (WHERE hold.state = 'kept')
+                  FROM collection_payment_plan hold
+                 WHERE hold.end_date BETWEEN %(date_from)s AND %(date_to)s
+                   AND hold.state IN ('kept', 'broken')
+                   AND %(scope)s
+              GROUP BY 1
+                """,
+                column=self._group_of_hold("collection_payment_plan", group),
+                date_from=date_from,
+                date_to=date_to,
+                scope=self._scope("collection.payment.plan", "hold"),
             )
         )
         return self.env.cr.fetchall()

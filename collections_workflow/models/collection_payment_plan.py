@@ -66,6 +66,13 @@ class CollectionPaymentPlan(models.Model):
     )
     note = fields.Text()
     broken_on = fields.Date(readonly=True, copy=False)
+    end_date = fields.Date(
+        string="Ends On",
+        compute="_compute_end_date",
+        store=True,
+        index=True,
+        help="The last instalment's date, or the day the plan broke: the KPIs count it then.",
+    )
     cancelled = fields.Boolean(readonly=True, copy=False)
     state = fields.Selection(
         [
@@ -106,6 +113,11 @@ class CollectionPaymentPlan(models.Model):
         for plan in self:
             residual = sum(plan.invoice_ids.mapped("amount_residual"))
             plan.amount_paid = max(plan.residual_at_start - residual, 0.0)
+
+    @api.depends("instalment_ids.date", "broken_on")
+    def _compute_end_date(self):
+        for plan in self:
+            plan.end_date = plan.broken_on or max(plan.instalment_ids.mapped("date"), default=False)
 
     @api.depends("invoice_ids")
     def _compute_grace_days(self):

@@ -139,7 +139,7 @@ class TestPaymentPlans(CollectionRunCase):
             Form(
                 self.env["collection.payment.plan"]
                 .with_user(self.user_bruno)
-                .with_context(action["context"])
+                .with_context(**action["context"])
             ) as form,
         ):
             for date, amount in ((DUE + timedelta(days=7), 400.0), (DUE + timedelta(30), 600.0)):
@@ -157,3 +157,23 @@ class TestPaymentPlans(CollectionRunCase):
             .with_user(self.user_carla)
             .search([("plan_id", "=", plan.id)])
         )
+
+    def test_plans_kept_and_broken_count_in_the_kpis(self):
+        start = DUE + timedelta(days=1)
+        kept_invoice = self._invoice(self.customer_bruno, 500.0)
+        broken_invoice = self._invoice(self.customer_bruno, 800.0)
+        kept = self._plan(kept_invoice, [(start + timedelta(days=10), 500.0)], start)
+        broken = self._plan(broken_invoice, [(start + timedelta(days=10), 800.0)], start)
+        self._pay(kept_invoice, 500.0, start + timedelta(days=9))
+        self._run_days(start + timedelta(days=14), start + timedelta(days=14))
+        self.assertEqual((kept | broken).mapped("state"), ["kept", "broken"])
+        kpis = self.env["collection.kpi"]._compute(start, start + timedelta(days=30))
+        self.assertEqual(kpis[self.company.id]["plans_closed"], 2)
+        self.assertEqual(kpis[self.company.id]["plan_kept_ratio"], 50.0)
+        # an advisor's KPIs read its own customers' plans only
+        others = (
+            self.env["collection.kpi"]
+            .with_user(self.user_carla)
+            ._compute(start, start + timedelta(days=30))
+        )
+        self.assertFalse(others.get(self.company.id, {}).get("plans_closed"))

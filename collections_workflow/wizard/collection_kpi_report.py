@@ -97,6 +97,7 @@ class CollectionKpiReportLine(models.TransientModel):
     days_to_pay = fields.Char(string="Average Days to Pay")
     days_late = fields.Char(string="Average Days Late")
     promise_kept_ratio = fields.Char(string="Promises Kept (%)")
+    plan_kept_ratio = fields.Char(string="Payment Plans Kept (%)")
     disputes_open = fields.Integer(string="Open Disputes")
     dispute_age = fields.Float(string="Open Disputes' Average Age", digits=(16, 1))
     sent_email = fields.Integer(string="Emails")
@@ -123,6 +124,7 @@ class CollectionKpiReportLine(models.TransientModel):
             "days_to_pay",
             "days_late",
             "promise_kept_ratio",
+            "plan_kept_ratio",
             "disputes_open",
             "dispute_age",
             *(f"sent_{channel}" for channel in CHANNELS),
