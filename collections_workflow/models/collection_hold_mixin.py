@@ -67,7 +67,11 @@ class CollectionHoldMixin(models.AbstractModel):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._check_new_invoices(self.new({"invoice_ids": vals.get("invoice_ids", [])}))
+            invoices = vals.get("invoice_ids")
+            if invoices is None:
+                # the invoices given as a default (the form of an invoice's action, over RPC)
+                invoices = self.default_get(["invoice_ids"]).get("invoice_ids", [])
+            self._check_new_invoices(self.new({"invoice_ids": invoices}))
         return super().create(vals_list)
 
     def write(self, vals):

@@ -149,6 +149,19 @@ class TestPaymentPlans(CollectionRunCase):
         plan = form.record
         self.assertEqual(plan.partner_id, self.customer_bruno)
         self.assertEqual(plan.advisor_id, self.bruno)
+        # over RPC, the invoices may come as the action's defaults, as in the form
+        with freeze_time(DUE):
+            other = (
+                self.env["collection.payment.plan"]
+                .with_user(self.user_bruno)
+                .with_context(
+                    **self._invoice(self.customer_bruno, 300.0).action_collection_propose_plan()[
+                        "context"
+                    ]
+                )
+                .create([{"instalment_ids": [Command.create({"date": DUE, "amount": 300.0})]}])
+            )
+        self.assertEqual(other.state, "open")
         # another advisor's customer is out of reach
         with self.assertRaises(AccessError):
             plan.with_user(self.user_carla).check_access("read")
