@@ -115,6 +115,11 @@ class CollectionHoldMixin(models.AbstractModel):
     @api.model
     def _get_default_vals(self, invoices):
         """Defaults of a new record for ``invoices``, posted invoices of one customer."""
+        return self._get_customer_default_vals(invoices)
+
+    @api.model
+    def _get_customer_default_vals(self, invoices):
+        """The customer, company and invoices of a new record for ``invoices``."""
         invoices = invoices.filtered(
             lambda move: move.move_type == "out_invoice" and move.state == "posted"
         )
@@ -126,6 +131,45 @@ class CollectionHoldMixin(models.AbstractModel):
             "default_company_id": invoices[:1].company_id.id,
             "default_invoice_ids": invoices.ids,
         }
+
+    @api.model
+    def _get_open_default_vals(self, invoices):
+        """``_get_default_vals`` for the open invoices of ``invoices`` in the currency of
+        the first: a promise's or a plan's amounts are in one currency. Returns the
+        defaults and those invoices."""
+        invoices = invoices.filtered(lambda move: move._is_collection_open())
+        vals = self._get_customer_default_vals(invoices)
+        invoices = invoices.browse(vals["default_invoice_ids"])
+        currency = invoices[:1].currency_id
+        invoices = invoices.filtered(lambda move: move.currency_id == currency)
+        vals.update(default_currency_id=currency.id, default_invoice_ids=invoices.ids)
+        return vals, invoices
+
+    def _notify_advisors(self, today, summaries):
+        """A to-do for each record's advisor (else its supervisor) on the customer's
+        collections file, which the portfolio rules guard, listing the invoices; and
+        ``summaries`` (``{record: text}``) logged on the records."""
+        Task = self.env["collection.task"]
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        activity_vals = []
+        for company, records in self.grouped("company_id").items():
+            files = self.env["collection.file"]._get_files(records.partner_id, company)
+            for record in records:
+                advisor = record.advisor_id
+                user = advisor.user_id or advisor.supervisor_id.user_id
+                if user:
+                    activity_vals.append(
+                        Task._prepare_activity_vals(
+                            files[record.partner_id],
+                            todo,
+                            summaries[record],
+                            today,
+                            user,
+                            Task._invoice_list_html(record.invoice_ids),
+                        )
+                    )
+        self._message_log_batch(bodies={record.id: summaries[record] for record in self})
+        self.env["mail.activity"].sudo().create(activity_vals)
 
     @api.model
     def _get_one_customer_message(self):

@@ -267,37 +267,19 @@ class CollectionPaymentPlan(models.Model):
         return broken
 
     def _notify_broken(self, today, missed):
-        Task = self.env["collection.task"]
-        todo = self.env.ref("mail.mail_activity_data_todo")
-        activity_vals, bodies = [], {}
-        for company, plans in self.grouped("company_id").items():
-            files = self.env["collection.file"]._get_files(plans.partner_id, company)
-            for plan in plans:
-                instalment = missed[plan]
-                summary = self.env._(
-                    "Payment plan broken: the instalment of %(amount)s due on %(date)s was "
-                    "not paid (%(plan)s).",
-                    amount=plan.currency_id.format(instalment.amount),
-                    date=instalment.date,
-                    plan=plan.display_name,
-                )
-                bodies[plan.id] = summary
-                plan.invoice_ids._collection_log(summary)
-                advisor = plan.advisor_id
-                user = advisor.user_id or advisor.supervisor_id.user_id
-                if user:
-                    activity_vals.append(
-                        Task._prepare_activity_vals(
-                            files[plan.partner_id],
-                            todo,
-                            summary,
-                            today,
-                            user,
-                            Task._invoice_list_html(plan.invoice_ids),
-                        )
-                    )
-        self._message_log_batch(bodies=bodies)
-        self.env["mail.activity"].sudo().create(activity_vals)
+        summaries = {
+            plan: self.env._(
+                "Payment plan broken: the instalment of %(amount)s due on %(date)s was not "
+                "paid (%(plan)s).",
+                amount=plan.currency_id.format(missed[plan].amount),
+                date=missed[plan].date,
+                plan=plan.display_name,
+            )
+            for plan in self
+        }
+        for plan, summary in summaries.items():
+            plan.invoice_ids._collection_log(summary)
+        self._notify_advisors(today, summaries)
 
     @api.model
     def _get_one_customer_message(self):
@@ -309,14 +291,8 @@ class CollectionPaymentPlan(models.Model):
 
     @api.model
     def _get_default_vals(self, invoices):
-        """Also the currency, and a first instalment of everything the invoices owe."""
-        invoices = invoices.filtered(lambda move: move._is_collection_open())
-        vals = super()._get_default_vals(invoices)
-        invoices = invoices.browse(vals["default_invoice_ids"])
-        currency = invoices[:1].currency_id
-        invoices = invoices.filtered(lambda move: move.currency_id == currency)
-        vals.update(default_currency_id=currency.id, default_invoice_ids=invoices.ids)
-        return vals
+        """Also the currency: the open invoices in one currency."""
+        return self._get_open_default_vals(invoices)[0]
 
 
 class CollectionPaymentPlanInstalment(models.Model):

@@ -301,43 +301,18 @@ class CollectionPromise(models.Model):
         return promises
 
     def _notify_broken(self, today):
-        Task = self.env["collection.task"]
-        todo = self.env.ref("mail.mail_activity_data_todo")
         states = dict(self._fields["state"]._description_selection(self.env))
-        activity_vals, bodies = [], {}
-        # the task goes on the customer's collections file, which the portfolio rules guard
-        files = {}
-        for company, promises in self.grouped("company_id").items():
-            files.update(
-                {
-                    (company, partner): file
-                    for partner, file in self.env["collection.file"]
-                    ._get_files(promises.partner_id, company)
-                    .items()
-                }
-            )
-        for promise in self:
-            advisor = promise.advisor_id
-            user = advisor.user_id or advisor.supervisor_id.user_id
-            summary = self.env._(
-                "Promise %(state)s: %(promise)s",
-                state=states[promise.state],
-                promise=promise.display_name,
-            )
-            bodies[promise.id] = summary
-            if user:
-                activity_vals.append(
-                    Task._prepare_activity_vals(
-                        files[promise.company_id, promise.partner_id],
-                        todo,
-                        summary,
-                        today,
-                        user,
-                        Task._invoice_list_html(promise.invoice_ids),
-                    )
+        self._notify_advisors(
+            today,
+            {
+                promise: self.env._(
+                    "Promise %(state)s: %(promise)s",
+                    state=states[promise.state],
+                    promise=promise.display_name,
                 )
-        self._message_log_batch(bodies=bodies)
-        self.env["mail.activity"].sudo().create(activity_vals)
+                for promise in self
+            },
+        )
 
     @api.model
     def _get_one_customer_message(self):
@@ -350,14 +325,6 @@ class CollectionPromise(models.Model):
     @api.model
     def _get_default_vals(self, invoices):
         """Also the amount: what the open invoices, in one currency, still owe."""
-        invoices = invoices.filtered(lambda move: move._is_collection_open())
-        vals = super()._get_default_vals(invoices)
-        invoices = invoices.browse(vals["default_invoice_ids"])
-        currency = invoices[:1].currency_id
-        invoices = invoices.filtered(lambda move: move.currency_id == currency)
-        vals.update(
-            default_currency_id=currency.id,
-            default_invoice_ids=invoices.ids,
-            default_amount=sum(invoices.mapped("amount_residual")),
-        )
+        vals, invoices = self._get_open_default_vals(invoices)
+        vals["default_amount"] = sum(invoices.mapped("amount_residual"))
         return vals
