@@ -398,46 +398,47 @@ class CollectionKpi(models.AbstractModel):
     @api.model
     def _read_promises(self, date_from, date_to, group):
         """Per group: the promises due in the period and closed, and those kept."""
-        self.env["collection.promise"].flush_model()
-        self.env["account.move"].flush_model(["collection_strategy_id"])
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT %(column)s, COUNT(*), COUNT(*) FILTER (WHERE hold.state = 'kept')
-                  FROM collection_promise hold
-                 WHERE hold.promise_date BETWEEN %(date_from)s AND %(date_to)s
-                   AND hold.state IN ('kept', 'partial', 'broken')
-                   AND %(scope)s
-              GROUP BY 1
-                """,
-                column=self._group_of_hold("collection_promise", group),
-                date_from=date_from,
-                date_to=date_to,
-                scope=self._scope("collection.promise", "hold"),
-            )
+        return self._read_closed_holds(
+            "collection.promise",
+            "promise_date",
+            ("kept", "partial", "broken"),
+            date_from,
+            date_to,
+            group,
         )
-        return self.env.cr.fetchall()
 
     @api.model
     def _read_plans(self, date_from, date_to, group):
         """Per group: the payment plans that ended in the period (their last instalment's
         date, or the day they broke), kept or broken, and those kept."""
-        self.env["collection.payment.plan"].flush_model()
+        return self._read_closed_holds(
+            "collection.payment.plan", "end_date", ("kept", "broken"), date_from, date_to, group
+        )
+
+    @api.model
+    def _read_closed_holds(self, model, date_field, closed_states, date_from, date_to, group):
+        """Per group: the records of ``model`` (promises, plans) closed in one of
+        ``closed_states`` whose ``date_field`` is in the period, and those kept."""
+        self.env[model].flush_model()
         self.env["account.move"].flush_model(["collection_strategy_id"])
+        table = self.env[model]._table
         self.env.cr.execute(
             SQL(
                 """
                 SELECT %(column)s, COUNT(*), COUNT(*) FILTER (WHERE hold.state = 'kept')
-                  FROM collection_payment_plan hold
-                 WHERE hold.end_date BETWEEN %(date_from)s AND %(date_to)s
-                   AND hold.state IN ('kept', 'broken')
+                  FROM %(table)s hold
+                 WHERE %(date)s BETWEEN %(date_from)s AND %(date_to)s
+                   AND hold.state IN %(closed)s
                    AND %(scope)s
               GROUP BY 1
                 """,
-                column=self._group_of_hold("collection_payment_plan", group),
+                column=self._group_of_hold(table, group),
+                table=SQL.identifier(table),
+                date=SQL.identifier("hold", date_field),
                 date_from=date_from,
                 date_to=date_to,
-                scope=self._scope("collection.payment.plan", "hold"),
+                closed=tuple(closed_states),
+                scope=self._scope(model, "hold"),
             )
         )
         return self.env.cr.fetchall()
