@@ -40,6 +40,7 @@
         "views/collection_outbox_views.xml",
         "views/collection_promise_views.xml",
         "views/collection_payment_plan_views.xml",
+        "views/collection_customer_page_templates.xml",
         "views/collection_dispute_views.xml",
         "views/collection_reply_views.xml",
         "views/collection_kpi_report_views.xml",

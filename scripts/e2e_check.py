@@ -456,6 +456,44 @@ def check_messages(manager, before, record, checks):
     )
 
 
+def check_customer_page(args, manager, before, checks):
+    """A customer opens the page its email links, without a session, and downloads its
+    statement: a real PDF, printed by the server's wkhtmltopdf."""
+    mails = manager(
+        "mail.mail",
+        "search_read",
+        [("id", ">", before["mail.mail"]), ("body_html", "ilike", "/collections/")],
+        ["body_html"],
+        limit=1,
+    )
+    match = mails and re.search(
+        r'href="[^"]*?(/collections/[A-Za-z0-9_-]+)"', mails[0]["body_html"]
+    )
+    if not match:
+        checks.add("customer page", False, "no email links the customer's page", [])
+        return
+    url = args.url + match.group(1)
+    try:
+        with urllib.request.urlopen(url, timeout=120) as response:
+            page = response.read().decode()
+        with urllib.request.urlopen(url + "/statement", timeout=300) as response:
+            pdf = response.read()
+    except urllib.error.URLError as error:
+        checks.add("customer page", False, f"{match.group(1)[:40]}...: {error}", [])
+        return
+    pages, text = pdf_facts(pdf, args.out, "customer_page_statement.pdf")
+    listed = "o_collection_page_form" in page
+    checks.add(
+        "customer page",
+        listed
+        and pdf.startswith(b"%PDF")
+        and pages >= 1
+        and re.search(r"Statement|Estado de [Cc]uenta", text) is not None,
+        f"the emailed link lists the open invoices: {listed}; its statement is a PDF of "
+        f"{pages} page(s)",
+    )
+
+
 def check_letters(args, manager, checks):
     events = manager(
         "collection.event",
@@ -597,6 +635,7 @@ def run_check(args):
         )
         if ran:
             check_messages(manager, before, read_record(args.record), checks)
+            check_customer_page(args, manager, before, checks)
             check_letters(args, manager, checks)
     except (OSError, RpcError, urllib.error.URLError) as error:
         checks.add("driver", False, str(error))

@@ -27,6 +27,7 @@ from . import sms_template
 from . import collection_hold_mixin
 from . import collection_promise
 from . import collection_payment_plan
+from . import collection_customer_page
 from . import collection_dispute_reason
 from . import collection_dispute
 from . import collection_reply

@@ -145,6 +145,13 @@ class AccountMove(models.Model):
         help="The invoice on the customer portal, where it can be paid online; the link "
         "carries the invoice's access token.",
     )
+    collection_page_url = fields.Char(
+        string="Customer Page Link",
+        compute="_compute_collection_page_url",
+        groups="collections_workflow.collections_workflow_group_advisor",
+        help="The customer's own collections page (its open invoices, statement, payment, "
+        "promise or plan), as every message links it: valid for the company's link days.",
+    )
     collection_payment_qr_url = fields.Char(
         string="Online Payment QR Code",
         compute="_compute_collection_payment_qr_url",
@@ -265,6 +272,13 @@ class AccountMove(models.Model):
                 move.collection_payment_url = False
                 continue
             move.collection_payment_url = move.get_base_url() + move.get_portal_url()
+
+    def _compute_collection_page_url(self):
+        Page = self.env["collection.customer.page"]
+        for company, moves in self.grouped("company_id").items():
+            urls = Page._get_urls(moves.commercial_partner_id, company) if company else {}
+            for move in moves:
+                move.collection_page_url = urls.get(move.commercial_partner_id, False)
 
     def _compute_collection_payment_qr_url(self):
         # apart from the link: a statement lists the links of many invoices, not this image

@@ -57,6 +57,17 @@ class CollectionHoldMixin(models.AbstractModel):
     # whose record it is: set when it is created, changed by collections managers only
     _collection_assignment_fields = ("partner_id", "advisor_id", "supervisor_id")
 
+    page_request = fields.Selection(
+        [("requested", "To Approve"), ("accepted", "Accepted"), ("declined", "Declined")],
+        string="Customer Request",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="Asked by the customer on its collections page beyond the strategy's limits. "
+        "It holds the reminders, as an agreed one does, until the advisor accepts or "
+        "declines it.",
+    )
+
     @api.depends("invoice_ids.collection_advisor_id")
     def _compute_staff(self):
         for hold in self:
@@ -170,6 +181,33 @@ class CollectionHoldMixin(models.AbstractModel):
                     )
         self._message_log_batch(bodies={record.id: summaries[record] for record in self})
         self.env["mail.activity"].sudo().create(activity_vals)
+
+    def action_accept_request(self):
+        """Accept what the customer asked on its page: it holds as agreed."""
+        self._check_requested()
+        self.write({"page_request": "accepted"})
+        for record in self:
+            record.invoice_ids._collection_log(
+                self.env._("Customer request accepted: %(record)s.", record=record.display_name)
+            )
+
+    def action_decline_request(self):
+        """Decline what the customer asked on its page: the reminders resume."""
+        self._check_requested()
+        self.action_cancel()
+        self.write({"page_request": "declined"})
+
+    def _check_requested(self):
+        waiting = self.filtered(
+            lambda record: record.page_request == "requested" and record.state == "open"
+        )
+        if self - waiting:
+            raise UserError(
+                self.env._(
+                    "%(record)s is not a customer request waiting for an answer.",
+                    record=(self - waiting)[0].display_name,
+                )
+            )
 
     @api.model
     def _get_one_customer_message(self):

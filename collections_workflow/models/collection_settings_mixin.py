@@ -66,6 +66,9 @@ class CollectionSettingsMixin(models.AbstractModel):
     collection_use_contact_profiles = fields.Boolean(
         related="company_id.collection_use_contact_profiles", readonly=False
     )
+    collection_page_link_days = fields.Integer(
+        related="company_id.collection_page_link_days", readonly=False
+    )
     collection_contact_profile_summary = fields.Text(
         string="Profile per Country", compute="_compute_collection_contact_profile_summary"
     )

@@ -33,6 +33,32 @@ class CollectionStrategy(models.Model):
         help="Days after a promised date before an unkept promise counts as broken; the "
         "invoices it covers get no reminder until then.",
     )
+    page_promise_max_days = fields.Integer(
+        string="Promise Within (Days)",
+        default=15,
+        help="On its collections page, a customer's promise to pay within these days of "
+        "today is recorded at once; a later one waits for the advisor's answer. 0: every "
+        "promise waits.",
+    )
+    page_promise_min_share = fields.Float(
+        string="Smallest Promise (%)",
+        default=50.0,
+        help="On its collections page, a promise for less than this share of what its "
+        "invoices owe waits for the advisor's answer.",
+    )
+    page_plan_max_instalments = fields.Integer(
+        string="Plan Instalments Up To",
+        default=3,
+        help="On its collections page, a customer's payment plan of up to these monthly "
+        "instalments is agreed at once; a longer one waits for the advisor's answer. 0: "
+        "every plan waits.",
+    )
+    page_plan_first_days = fields.Integer(
+        string="First Instalment Within (Days)",
+        default=15,
+        help="On its collections page, a plan whose first instalment falls later than "
+        "these days from today waits for the advisor's answer.",
+    )
     level_count = fields.Integer(compute="_compute_level_count")
 
     @api.model_create_multi

@@ -43,6 +43,12 @@ class ResCompany(models.Model):
         "public holidays, weekly limits, required content and charges); the stricter of "
         "the profile's rules and the company's holds.",
     )
+    collection_page_link_days = fields.Integer(
+        string="Customer Page Links Valid (Days)",
+        default=30,
+        help="How long the link to the customer's collections page, in every message, "
+        "opens it. The page of a portal user is always at /my/collections.",
+    )
     collection_dispute_alert_days = fields.Integer(
         string="Dispute Alert (Days)",
         default=30,

@@ -116,6 +116,14 @@ class ResPartner(models.Model):
     collection_next_date = fields.Date(
         string="Next Collection Date", compute="_compute_collection_rollup"
     )
+    collection_page_url = fields.Char(
+        string="Customer Page Link",
+        compute="_compute_collection_page_url",
+        groups="collections_workflow.collections_workflow_group_advisor",
+        help="The customer's own collections page in the current company (its open "
+        "invoices, statement, payment, promise or plan), as every message links it: valid "
+        "for the company's link days.",
+    )
     collection_open_invoice_ids = fields.Many2many(
         "account.move",
         string="Open Invoices",
@@ -206,6 +214,12 @@ class ResPartner(models.Model):
             except pytz.UnknownTimeZoneError:
                 tz = pytz.utc
             partner.collection_as_of_date = pytz.utc.localize(now).astimezone(tz).date()
+
+    @api.depends_context("company")
+    def _compute_collection_page_url(self):
+        urls = self.env["collection.customer.page"]._get_urls(self, self.env.company)
+        for partner in self:
+            partner.collection_page_url = urls.get(partner.commercial_partner_id, False)
 
     @api.depends_context("company")
     def _compute_collection_open_invoice_ids(self):

@@ -16,7 +16,8 @@ AMOUNT = re.compile(
 AS_OF = re.compile(r"\bcollection_as_of_date\b")
 # how to settle: the online payment link, the payment reference, or whom to call to agree on it
 SETTLEMENT = re.compile(
-    r"\b(collection_payment_url|collection_payment_qr_url|payment_reference|partner_bank_id"
+    r"\b(collection_payment_url|collection_payment_qr_url|collection_page_url|payment_reference"
+    r"|partner_bank_id"
     r"|collection_advisor_whatsapp_url)\b|\badvisor(_id)?\.(phone|phone_link)\b"
 )
 # what the message never shows: HTML comments
