@@ -3,7 +3,7 @@
 {
     "name": "Collections Workflow",
     "summary": "Receivables collection: advisors, supervisors and the customer portfolio",
-    "version": "19.0.1.4.0",
+    "version": "19.0.1.5.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/collections-workflow/collections_workflow",
     "author": "collections_workflow contributors",

@@ -15,6 +15,8 @@ from ..tools.legal import LEGAL_STATUSES
 # an invoice in one of these is no longer owed; every other posted customer invoice is
 # open: reminded, promised, disputed, counted in the reports (see _get_collection_open_domain)
 CLOSED_PAYMENT_STATES = ("paid", "in_payment", "reversed", "invoicing_legacy")
+# paid in full by the customer (not reversed by a credit note): what a receipt thanks for
+RECEIPT_PAYMENT_STATES = ("paid", "in_payment")
 # open invoices whose strategy is recomputed at a time (see _collection_refresh_strategies)
 REFRESH_BATCH = 2000
 
@@ -175,6 +177,20 @@ class AccountMove(models.Model):
     )
     collection_last_date = fields.Date(
         string="Last Level Date", compute="_compute_collection_last", store=True
+    )
+    collection_receipt_on = fields.Date(
+        string="Receipt Handled On",
+        copy=False,
+        readonly=True,
+        help="The day the run thanked the customer for paying this invoice, or found no "
+        "receipt to send.",
+    )
+    collection_receipt_pending = fields.Boolean(
+        string="Receipt Pending",
+        compute="_compute_collection_receipt_pending",
+        store=True,
+        index=True,
+        help="Paid in full after a reminder: the run's receipt is still to handle.",
     )
     collection_next_level_id = fields.Many2one(
         "collection.level",
@@ -341,10 +357,23 @@ class AccountMove(models.Model):
         # a deferred step has not been taken yet
         for move in self:
             events = move.collection_event_ids.filtered(
-                lambda event: event.state != "deferred"
+                lambda event: event.state != "deferred" and event.level_id.trigger == "due"
             ).sorted(lambda event: (event.level_id.day_offset, event.date))
             move.collection_last_level_id = events[-1:].level_id
             move.collection_last_date = max(events.mapped("date"), default=False)
+
+    @api.depends("payment_state", "collection_receipt_on", "collection_event_ids.state")
+    def _compute_collection_receipt_pending(self):
+        for move in self:
+            move.collection_receipt_pending = (
+                move.move_type == "out_invoice"
+                and move.payment_state in RECEIPT_PAYMENT_STATES
+                and not move.collection_receipt_on
+                and any(
+                    event.state == "done" and event.level_id.trigger == "due"
+                    for event in move.collection_event_ids
+                )
+            )
 
     @api.depends("collection_event_ids.state", "collection_event_ids.scheduled_at")
     def _compute_collection_deferred_until(self):

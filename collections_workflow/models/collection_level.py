@@ -29,6 +29,15 @@ class CollectionLevel(models.Model):
     company_id = fields.Many2one(related="strategy_id.company_id", store=True, index=True)
     sequence = fields.Integer(default=10)
     name = fields.Char(required=True, translate=True)
+    trigger = fields.Selection(
+        [("due", "Days from the Due Date"), ("receipt", "Invoice Paid in Full")],
+        string="When",
+        required=True,
+        default="due",
+        help="Days from the Due Date: a step of the strategy's escalation, on its day. "
+        "Invoice Paid in Full: a thank-you to the customer once an invoice it was reminded "
+        "of is paid, one message per customer and day, in its contact hours.",
+    )
     day_offset = fields.Integer(
         string="Day",
         required=True,
@@ -174,8 +183,9 @@ class CollectionLevel(models.Model):
     )
 
     _strategy_day_uniq = models.Constraint(
-        "UNIQUE(strategy_id, day_offset)",
-        "Two levels of the same strategy cannot fire on the same day.",
+        "UNIQUE(strategy_id, trigger, day_offset)",
+        "Two levels of the same strategy cannot fire on the same day, and a strategy has "
+        "one receipt.",
     )
 
     @api.constrains(
@@ -253,6 +263,8 @@ class CollectionLevel(models.Model):
         ask a message to say (Mexico: the amount and the date it was computed on, and how
         to settle)."""
         self.ensure_one()
+        if self.trigger != "due":
+            return  # a thank-you asks the customer for nothing
         source = self._get_template_source(template)
         labels = {
             "amount_date": self.env._("the amount owed and the date it was computed on"),
@@ -383,7 +395,7 @@ class CollectionLevel(models.Model):
     def _is_per_customer(self):
         """Whether the level acts once per customer rather than once per invoice."""
         self.ensure_one()
-        return self.group_invoices or self.use_statement
+        return self.group_invoices or self.use_statement or self.trigger == "receipt"
 
     def _sends_messages(self):
         """Whether the level sends the customer anything (not only tasks for us)."""

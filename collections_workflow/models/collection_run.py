@@ -11,7 +11,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.fields import Command, Domain
-from odoo.tools import SQL
+from odoo.tools import SQL, split_every
 
 from ..tools.channels import Delivery, merge
 
@@ -201,7 +201,7 @@ class CollectionRun(models.AbstractModel):
         run = self.with_context(collections_qweb_cache=str(uuid4()))
         run._resume_holds_once(today)
         Move = run.env["account.move"]
-        events = run.env["collection.event"]
+        events = run._run_receipts(today, now, batch_size)
         seen = []
         batches = 0
         while not max_batches or batches < max_batches:
@@ -242,6 +242,86 @@ class CollectionRun(models.AbstractModel):
         if log:
             log.sudo().write({"state": "done", "end": fields.Datetime.now()})
         return events
+
+    @api.model
+    def _run_receipts(self, today, now, batch_size=BATCH_CUSTOMERS):
+        """Thank the customers whose reminded invoices were paid in full, on their
+        strategy's receipt level: one message per customer and day, within the contact
+        rules. Returns the events created.
+
+        An invoice whose strategy thanks nobody is marked handled too: a receipt level
+        added later thanks only what is paid from then on. A customer whose receipt
+        fails is logged and left; the others are thanked.
+        """
+        Event = self.env["collection.event"]
+        pending = self.env["account.move"].search([("collection_receipt_pending", "=", True)])
+        silent = pending.filtered(lambda move: not move.collection_strategy_id.receipt_level_ids)
+        silent.sudo().write({"collection_receipt_on": today})
+        pending -= silent
+        thanked = (
+            Event.sudo()
+            .search_fetch(
+                [
+                    ("partner_id", "in", pending.commercial_partner_id.ids),
+                    ("date", "=", today),
+                    ("state", "=", "done"),
+                    ("level_id.trigger", "=", "receipt"),
+                ],
+                ["partner_id"],
+            )
+            .partner_id
+        )
+        pending = pending.filtered(lambda move: move.commercial_partner_id not in thanked)
+        events = Event
+        for customers in split_every(batch_size, pending.commercial_partner_id.ids):
+            moves = pending.filtered(
+                lambda move, ids=customers: move.commercial_partner_id.id in ids
+            )
+            try:
+                with self.env.cr.savepoint():
+                    events |= self._process_receipts(moves, today, now)
+                    self._flush_batch()
+                continue
+            except Exception:  # found below, customer by customer
+                _logger.info("collections: a batch of receipts failed, retried one by one")
+            for customer_moves in moves.grouped("commercial_partner_id").values():
+                try:
+                    with self.env.cr.savepoint():
+                        customer_events = self._process_receipts(customer_moves, today, now)
+                        self._flush_batch()
+                    events |= customer_events
+                except Exception as error:  # one customer never stops the others
+                    _logger.warning(
+                        "collections: the receipt of customer %s failed: %s",
+                        customer_moves.commercial_partner_id.id,
+                        self._describe_error(error),
+                    )
+                    customer_moves.sudo().write({"collection_receipt_on": today})
+        return events
+
+    @api.model
+    def _process_receipts(self, moves, today, now):
+        """The receipts of ``moves`` (paid invoices) that the contact rules let out now."""
+        actions = defaultdict(lambda: self.env["account.move"])
+        for move in moves:
+            level = move.collection_strategy_id.receipt_level_ids[:1]
+            actions[move.commercial_partner_id, level] |= move
+        speakers = self._get_speakers(actions)
+        deferred = self.env["collection.contact.policy"]._get_deferrals(
+            actions, speakers, today, pytz.utc.localize(now)
+        )
+        event_vals = self._prepare_deferred_vals(deferred, actions, today)
+        by_level = self._group_by_level(actions, deferred)
+        Run = self.with_context(collection_level_invoices=self._get_message_invoices(by_level))
+        traces = defaultdict(list)
+        for level, invoices_by_record in by_level.items():
+            steps, lines = Run._act(level, invoices_by_record, today, speakers)
+            event_vals += self._prepare_step_vals(level, invoices_by_record, steps, today)
+            for target, line in lines:
+                traces[target].append(line)
+            self._concat(invoices_by_record.values()).sudo().write({"collection_receipt_on": today})
+        self._write_traces(traces)
+        return self.env["collection.event"]._record(event_vals).sudo(False)
 
     @api.model
     def _take_customers(self, partners):
@@ -795,8 +875,10 @@ class CollectionRun(models.AbstractModel):
             for record, delivery in deliveries.items()
             if level._sends_messages() and not delivery.sent
         }
+        # a thank-you that could not go out needs no call
+        fallback = failed if level.trigger == "due" else {}
         deliveries = merge(
-            deliveries, Task._schedule_fallback_tasks(level, invoices_by_record, today, failed)
+            deliveries, Task._schedule_fallback_tasks(level, invoices_by_record, today, fallback)
         )
         if level.server_action_id:
             level.server_action_id.with_context(

@@ -19,7 +19,23 @@ class CollectionStrategy(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
-    level_ids = fields.One2many("collection.level", "strategy_id", string="Levels", copy=True)
+    level_ids = fields.One2many(
+        "collection.level",
+        "strategy_id",
+        string="Levels",
+        domain=[("trigger", "=", "due")],
+        copy=True,
+    )
+    receipt_level_ids = fields.One2many(
+        "collection.level",
+        "strategy_id",
+        string="Receipts",
+        domain=[("trigger", "=", "receipt")],
+        copy=True,
+        help="Thank the customer once an invoice it was reminded of is paid in full: one "
+        "message per customer and day, on the channels and within the contact rules of "
+        "the strategy's other messages.",
+    )
     partner_category_ids = fields.Many2many(
         "res.partner.category",
         string="Customer Tags",
