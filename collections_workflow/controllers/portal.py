@@ -177,8 +177,17 @@ class CollectionCustomerPage(PortalAccount):
             )
         except ValidationError as error:
             return self._render_collection_page(visitor, error=error.args[0])
+        return self._render_payment_form(
+            visitor,
+            invoices,
+            sum(invoices.mapped("amount_residual")),
+            f"{base}/transaction/" + "-".join(map(str, invoices.ids)),
+        )
+
+    def _render_payment_form(self, visitor, invoices, amount, transaction_route):
+        """Odoo's payment form for ``amount`` on ``invoices``, back to the page once paid."""
+        customer, company, base = visitor
         currency = invoices.currency_id
-        amount = sum(invoices.mapped("amount_residual"))
         reference = (
             company.get_next_batch_payment_communication() if len(invoices) > 1 else invoices.name
         )
@@ -201,10 +210,52 @@ class CollectionCustomerPage(PortalAccount):
                 "amount_residual": amount,
                 "payment_reference": reference,
                 "landing_route": base,
-                "transaction_route": f"{base}/transaction/" + "-".join(map(str, invoices.ids)),
+                "transaction_route": transaction_route,
             }
         )
         return request.render("account_payment.portal_overdue_invoices_page", values)
+
+    @http.route(
+        _routes("/instalment/<int:instalment_id>"),
+        type="http",
+        auth="public",
+        methods=["GET"],
+        website=True,
+        sitemap=False,
+    )
+    def collection_page_instalment(self, instalment_id, token=None, **kwargs):
+        """Pay what remains of one instalment of a running plan, as its reminders link."""
+        visitor = self._get_collection_visitor(token)
+        if not isinstance(visitor, tuple):
+            return visitor
+        customer, company, base = visitor
+        try:
+            instalment = request.env["collection.customer.page"]._get_instalment(
+                customer, company, instalment_id
+            )
+        except ValidationError as error:
+            return self._render_collection_page(visitor, error=error.args[0])
+        return self._render_payment_form(
+            visitor,
+            instalment.plan_id.invoice_ids.filtered(lambda move: move._is_collection_open()),
+            instalment.amount_due,
+            f"{base}/transaction/instalment/{instalment.id}",
+        )
+
+    @http.route(
+        _routes("/transaction/instalment/<int:instalment_id>"), type="jsonrpc", auth="public"
+    )
+    def collection_page_instalment_transaction(self, instalment_id, token=None, **kwargs):
+        """A draft transaction for what remains of the instalment, on its plan's invoices."""
+        visitor = self._get_collection_visitor(token)
+        if not isinstance(visitor, tuple):
+            raise ValidationError(request.env._("This link has expired."))
+        customer, company, _base = visitor
+        instalment = request.env["collection.customer.page"]._get_instalment(
+            customer, company, instalment_id
+        )
+        invoices = instalment.plan_id.invoice_ids.filtered(lambda move: move._is_collection_open())
+        return self._create_collection_transaction(invoices, instalment.amount_due, kwargs)
 
     @http.route(_routes("/transaction/<string:invoice_ids>"), type="jsonrpc", auth="public")
     def collection_page_transaction(
@@ -218,13 +269,23 @@ class CollectionCustomerPage(PortalAccount):
         invoices = request.env["collection.customer.page"]._get_invoices(
             customer, company, self._parse_ids(invoice_ids.split("-")), payable=True
         )
+        return self._create_collection_transaction(
+            invoices, sum(invoices.mapped("amount_residual")), kwargs, customer, payment_reference
+        )
+
+    def _create_collection_transaction(
+        self, invoices, amount, kwargs, customer=None, payment_reference=None
+    ):
+        """A draft transaction of ``amount`` on ``invoices``, whatever amount the browser
+        sent, for the logged-in user or else the customer."""
+        customer = customer or invoices.commercial_partner_id
         logged_in = not request.env.user._is_public()
         partner = request.env.user.partner_id if logged_in else customer
+        payment_reference = payment_reference or kwargs.pop("payment_reference", None)
         self._validate_transaction_kwargs(kwargs)
         kwargs.update(
             {
-                # what the invoices owe, whatever the browser sent
-                "amount": sum(invoices.mapped("amount_residual")),
+                "amount": amount,
                 "currency_id": invoices.currency_id.id,
                 "partner_id": partner.id,
                 "reference_prefix": payment_reference,

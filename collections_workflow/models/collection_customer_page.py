@@ -171,6 +171,24 @@ class CollectionCustomerPage(models.AbstractModel):
         return invoices
 
     @api.model
+    def _get_instalment(self, customer, company, instalment_id):
+        """The instalment ``instalment_id`` of one of the customer's running plans, still
+        to pay; anything else is refused, whoever's it is."""
+        instalment = (
+            self.env["collection.payment.plan.instalment"].sudo().browse(instalment_id).exists()
+        )
+        plan = instalment.plan_id
+        if (
+            not instalment
+            or plan.partner_id != customer
+            or plan.company_id != company
+            or plan.state != "open"
+            or instalment.state == "paid"
+        ):
+            raise ValidationError(self.env._("This instalment is not yours to pay, or is paid."))
+        return instalment
+
+    @api.model
     def _propose_promise(self, customer, company, invoice_ids, promise_date, amount):
         """Record the customer's promise to pay: at once within its strategy's limits,
         else as a request to its advisor. Either way it holds the reminders, and the

@@ -23,6 +23,14 @@ class CollectionEvent(models.Model):
     level_id = fields.Many2one(
         "collection.level", required=True, index=True, ondelete="cascade", readonly=True
     )
+    instalment_id = fields.Many2one(
+        "collection.payment.plan.instalment",
+        string="Instalment",
+        index="btree_not_null",
+        ondelete="set null",
+        readonly=True,
+        help="The payment plan's instalment an instalment reminder was about.",
+    )
     # written with the event rather than related: an event never changes, and the run
     # creates thousands at a time
     strategy_id = fields.Many2one("collection.strategy", readonly=True)
@@ -104,20 +112,30 @@ class CollectionEvent(models.Model):
     def _record(self, vals_list):
         """The one writer of the run's events: create them from ``vals_list``.
 
-        Each new event replaces the deferred event of its (invoice, level), if any: a
+        Each new event replaces the deferred event of its (invoice, level, instalment), if any: a
         step that waited is taken, passed over, failed or deferred again; unless deferred
         again, its note keeps the wait. Events are the run's own record, which
         no user writes: created as superuser. Returns the events created.
         """
         Event = self.sudo()
-        keys = {(vals["invoice_id"], vals["level_id"]) for vals in vals_list}
+
+        def step_of(vals):
+            # an instalment reminder waits for its instalment: one level, many instalments
+            return vals["invoice_id"], vals["level_id"], vals.get("instalment_id") or False
+
+        keys = {step_of(vals) for vals in vals_list}
         pending = Event.search(
-            [("invoice_id", "in", list({key[0] for key in keys})), ("state", "=", "deferred")]
-        ).filtered(lambda event: (event.invoice_id.id, event.level_id.id) in keys)
-        waited = {(event.invoice_id.id, event.level_id.id): event for event in pending}
+            [("invoice_id", "in", list({step[0] for step in keys})), ("state", "=", "deferred")]
+        )
+        waited = {}
+        for event in pending:
+            event_key = (event.invoice_id.id, event.level_id.id, event.instalment_id.id or False)
+            if event_key in keys:
+                waited[event_key] = event
+        pending = Event.concat(*waited.values())
         records = []
         for vals in vals_list:
-            earlier = waited.get((vals["invoice_id"], vals["level_id"]))
+            earlier = waited.get(step_of(vals))
             if earlier and vals["state"] != "deferred":
                 waited_note = self.env._(
                     "Waited until %(moment)s (UTC). %(reason)s",

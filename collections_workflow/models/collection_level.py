@@ -30,12 +30,18 @@ class CollectionLevel(models.Model):
     sequence = fields.Integer(default=10)
     name = fields.Char(required=True, translate=True)
     trigger = fields.Selection(
-        [("due", "Days from the Due Date"), ("receipt", "Invoice Paid in Full")],
+        [
+            ("due", "Days from the Due Date"),
+            ("instalment", "Days from Each Instalment"),
+            ("receipt", "Invoice Paid in Full"),
+        ],
         string="When",
         required=True,
         default="due",
         help="Days from the Due Date: a step of the strategy's escalation, on its day. "
-        "Invoice Paid in Full: a thank-you to the customer once an invoice it was reminded "
+        "Days from Each Instalment: a reminder of each instalment of a running payment plan, "
+        "on its day (negative before the instalment's date, 0 on it), with its own payment "
+        "link. Invoice Paid in Full: a thank-you to the customer once an invoice it was reminded "
         "of is paid, one message per customer and day, in its contact hours.",
     )
     day_offset = fields.Integer(
@@ -263,7 +269,7 @@ class CollectionLevel(models.Model):
         ask a message to say (Mexico: the amount and the date it was computed on, and how
         to settle)."""
         self.ensure_one()
-        if self.trigger != "due":
+        if self.trigger == "receipt":
             return  # a thank-you asks the customer for nothing
         source = self._get_template_source(template)
         labels = {
@@ -322,9 +328,19 @@ class CollectionLevel(models.Model):
         )
         self.sudo().search(domain)._check_channel_templates()
 
-    @api.constrains("day_offset")
+    @api.constrains("day_offset", "trigger")
     def _check_day_offset(self):
         for level in self:
+            if level.trigger == "instalment" and level.day_offset > 0:
+                raise ValidationError(
+                    self.env._(
+                        "Level %(level)s reminds an instalment before or on its date: its "
+                        "%(field)s must be 0 or less, not %(day)s.",
+                        level=level.name,
+                        field=level._fields["day_offset"].get_description(self.env)["string"],
+                        day=level.day_offset,
+                    )
+                )
             if not MIN_DAY_OFFSET <= level.day_offset <= MAX_DAY_OFFSET:
                 raise ValidationError(
                     self.env._(
@@ -395,7 +411,7 @@ class CollectionLevel(models.Model):
     def _is_per_customer(self):
         """Whether the level acts once per customer rather than once per invoice."""
         self.ensure_one()
-        return self.group_invoices or self.use_statement or self.trigger == "receipt"
+        return self.group_invoices or self.use_statement or self.trigger != "due"
 
     def _sends_messages(self):
         """Whether the level sends the customer anything (not only tasks for us)."""

@@ -311,9 +311,21 @@ class CollectionPaymentPlanInstalment(models.Model):
         compute="_compute_payment",
         help="The plan's payments, counted against its instalments in date order.",
     )
+    amount_due = fields.Monetary(
+        string="Still Due",
+        compute="_compute_payment",
+        help="What remains to pay of the instalment.",
+    )
     state = fields.Selection(
         [("upcoming", "Upcoming"), ("due", "Due"), ("paid", "Paid"), ("missed", "Missed")],
         compute="_compute_payment",
+    )
+    collection_pay_url = fields.Char(
+        string="Payment Link",
+        compute="_compute_collection_pay_url",
+        groups="collections_workflow.collections_workflow_group_advisor",
+        help="Pays what remains of this instalment, on the customer's collections page: its "
+        "reminders link it.",
     )
 
     @api.depends("plan_id.amount_paid", "plan_id.instalment_ids.amount", "date", "amount")
@@ -324,6 +336,7 @@ class CollectionPaymentPlanInstalment(models.Model):
             missed = plan._get_missed_instalment(today)
             for instalment in plan.instalment_ids.sorted("date"):
                 instalment.amount_paid = min(paid, instalment.amount)
+                instalment.amount_due = instalment.amount - instalment.amount_paid
                 paid = max(paid - instalment.amount, 0.0)
                 if plan.currency_id.compare_amounts(instalment.amount_paid, instalment.amount) >= 0:
                     instalment.state = "paid"
@@ -333,7 +346,18 @@ class CollectionPaymentPlanInstalment(models.Model):
                     instalment.state = "due" if instalment.date <= today else "upcoming"
         for instalment in self.filtered(lambda instalment: not instalment.plan_id):
             instalment.amount_paid = 0.0
+            instalment.amount_due = instalment.amount
             instalment.state = "upcoming"
+
+    def _compute_collection_pay_url(self):
+        Page = self.env["collection.customer.page"]
+        for plan, instalments in self.grouped("plan_id").items():
+            urls = Page._get_urls(plan.partner_id, plan.company_id) if plan.id else {}
+            url = urls.get(plan.partner_id.commercial_partner_id)
+            for instalment in instalments:
+                instalment.collection_pay_url = (
+                    url and instalment.id and f"{url}/instalment/{instalment.id}"
+                )
 
     @api.constrains("amount")
     def _check_amount(self):

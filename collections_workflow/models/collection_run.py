@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 from collections import defaultdict
+from datetime import timedelta
 from typing import NamedTuple
 from uuid import uuid4
 
@@ -201,7 +202,7 @@ class CollectionRun(models.AbstractModel):
         run = self.with_context(collections_qweb_cache=str(uuid4()))
         run._resume_holds_once(today)
         Move = run.env["account.move"]
-        events = run._run_receipts(today, now, batch_size)
+        events = run._run_receipts(today, now, batch_size) | run._run_instalments(today, now)
         seen = []
         batches = 0
         while not max_batches or batches < max_batches:
@@ -306,22 +307,97 @@ class CollectionRun(models.AbstractModel):
         for move in moves:
             level = move.collection_strategy_id.receipt_level_ids[:1]
             actions[move.commercial_partner_id, level] |= move
+        events, by_level = self._process_notices(actions, today, now)
+        for invoices_by_record in by_level.values():
+            self._concat(invoices_by_record.values()).sudo().write({"collection_receipt_on": today})
+        return events
+
+    @api.model
+    def _run_instalments(self, today, now):
+        """Remind the instalments of running payment plans on their strategy's instalment
+        levels (before or on each instalment's date), each reminder once per instalment,
+        within the contact rules. Returns the events created."""
+        Event = self.env["collection.event"]
+        levels = self.env["collection.level"].search([("trigger", "=", "instalment")])
+        if not levels:
+            return Event
+        horizon = today + timedelta(days=-min(levels.mapped("day_offset")))
+        instalments = self.env["collection.payment.plan.instalment"].search(
+            [("plan_id.state", "=", "open"), ("date", ">=", today), ("date", "<=", horizon)]
+        )
+        done = {
+            (event.instalment_id.id, event.level_id.id)
+            for event in Event.sudo().search_fetch(
+                [("instalment_id", "in", instalments.ids), ("state", "!=", "deferred")],
+                ["instalment_id", "level_id"],
+            )
+        }
+        actions, reminded = {}, {}
+        for instalment in instalments:
+            plan = instalment.plan_id
+            if instalment.state == "paid":
+                continue
+            due = [
+                level
+                for level in plan.invoice_ids.collection_strategy_id[:1].instalment_level_ids
+                if instalment.date + timedelta(days=level.day_offset) <= today
+                and (instalment.id, level.id) not in done
+            ]
+            key = due and (plan.partner_id, max(due, key=lambda level: level.day_offset))
+            if key and key not in actions:
+                # the plan's invoices it still holds (not those disputed or in court since)
+                actions[key] = plan.invoice_ids.filtered(
+                    lambda move: move.collection_status == "plan"
+                )
+                reminded[key] = instalment
+        actions = {key: invoices for key, invoices in actions.items() if invoices}
+        events = Event
+        for customers in split_every(BATCH_CUSTOMERS, list({key[0] for key in actions})):
+            batch = {key: invoices for key, invoices in actions.items() if key[0] in customers}
+            try:
+                with self.env.cr.savepoint():
+                    events |= self._process_notices(batch, today, now, reminded)[0]
+                    self._flush_batch()
+            except Exception as error:  # one batch never stops the day's levels
+                _logger.warning(
+                    "collections: instalment reminders failed: %s", self._describe_error(error)
+                )
+        return events
+
+    @api.model
+    def _process_notices(self, actions, today, now, instalments=None):
+        """Send the notices of ``actions`` (``{(customer, level): invoices}``: receipts,
+        instalment reminders) that the contact rules let out now; ``instalments`` gives
+        the instalment each reminder is about. Returns the events and what was sent
+        (``{level: {customer: invoices}}``)."""
+        instalments = instalments or {}
         speakers = self._get_speakers(actions)
         deferred = self.env["collection.contact.policy"]._get_deferrals(
             actions, speakers, today, pytz.utc.localize(now)
         )
         event_vals = self._prepare_deferred_vals(deferred, actions, today)
         by_level = self._group_by_level(actions, deferred)
-        Run = self.with_context(collection_level_invoices=self._get_message_invoices(by_level))
+        Run = self.with_context(
+            collection_level_invoices=self._get_message_invoices(by_level),
+            collection_instalments=tuple(
+                (customer.id, instalment.id)
+                for (customer, _level), instalment in instalments.items()
+            ),
+        )
         traces = defaultdict(list)
         for level, invoices_by_record in by_level.items():
             steps, lines = Run._act(level, invoices_by_record, today, speakers)
             event_vals += self._prepare_step_vals(level, invoices_by_record, steps, today)
             for target, line in lines:
                 traces[target].append(line)
-            self._concat(invoices_by_record.values()).sudo().write({"collection_receipt_on": today})
         self._write_traces(traces)
-        return self.env["collection.event"]._record(event_vals).sudo(False)
+        about = {
+            (customer.id, level.id): instalment.id
+            for (customer, level), instalment in instalments.items()
+        }
+        for vals in event_vals:
+            vals["instalment_id"] = about.get((vals["partner_id"], vals["level_id"]), False)
+        return self.env["collection.event"]._record(event_vals).sudo(False), by_level
 
     @api.model
     def _take_customers(self, partners):

@@ -26,6 +26,16 @@ class CollectionStrategy(models.Model):
         domain=[("trigger", "=", "due")],
         copy=True,
     )
+    instalment_level_ids = fields.One2many(
+        "collection.level",
+        "strategy_id",
+        string="Instalment Reminders",
+        domain=[("trigger", "=", "instalment")],
+        copy=True,
+        help="Remind each instalment of a running payment plan, on these days before or on "
+        "its date, with a link to pay that instalment. The plan's invoices get no other "
+        "reminder while it holds.",
+    )
     receipt_level_ids = fields.One2many(
         "collection.level",
         "strategy_id",

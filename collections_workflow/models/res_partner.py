@@ -124,6 +124,13 @@ class ResPartner(models.Model):
         "invoices, statement, payment, promise or plan), as every message links it: valid "
         "for the company's link days.",
     )
+    collection_instalment_id = fields.Many2one(
+        "collection.payment.plan.instalment",
+        string="Instalment of the Message",
+        compute="_compute_collection_instalment_id",
+        help="In an instalment reminder: the instalment it is about. Elsewhere (a "
+        "preview), the customer's next instalment still to pay.",
+    )
     collection_open_invoice_ids = fields.Many2many(
         "account.move",
         string="Open Invoices",
@@ -214,6 +221,28 @@ class ResPartner(models.Model):
             except pytz.UnknownTimeZoneError:
                 tz = pytz.utc
             partner.collection_as_of_date = pytz.utc.localize(now).astimezone(tz).date()
+
+    @api.depends_context("company", "collection_instalments")
+    def _compute_collection_instalment_id(self):
+        # set by the run while it renders instalment reminders: ((customer id, id), ...)
+        chosen = dict(self.env.context.get("collection_instalments") or ())
+        Instalment = self.env["collection.payment.plan.instalment"]
+        for partner in self:
+            instalment_id = chosen.get(partner.commercial_partner_id.id)
+            if instalment_id:
+                partner.collection_instalment_id = Instalment.browse(instalment_id)
+                continue
+            partner.collection_instalment_id = (
+                Instalment.search(
+                    [
+                        ("plan_id.partner_id", "=", partner.commercial_partner_id.id),
+                        ("plan_id.company_id", "=", self.env.company.id),
+                        ("plan_id.state", "=", "open"),
+                    ]
+                ).filtered(lambda instalment: instalment.state != "paid")[:1]
+                if partner.commercial_partner_id.id
+                else Instalment
+            )
 
     @api.depends_context("company")
     def _compute_collection_page_url(self):

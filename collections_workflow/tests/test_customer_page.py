@@ -250,3 +250,69 @@ class TestCustomerPage(CollectionRunCase, HttpCase):
         page = self.url_open(self._path(customer))
         self.assertIn("Declined: your advisor will contact you", page.text)
         self.assertIn("Agreed", page.text)
+
+    def test_instalment_reminders_link_their_own_payment(self):
+        template = self.env.ref("collections_workflow.mail_template_collection_instalment_customer")
+        self.env["collection.level"].create(
+            [
+                {
+                    "strategy_id": self.standard.id,
+                    "name": name,
+                    "trigger": "instalment",
+                    "day_offset": day,
+                    "use_email": True,
+                    "email_template_id": template.id,
+                }
+                for name, day in (("Three days before", -3), ("On the day", 0))
+            ]
+        )
+        invoice = self._invoice(self.customer_bruno, 3000.0, self.today - timedelta(days=10))
+        plan = self.Page._request_plan(
+            self.customer_bruno, self.company, invoice.ids, 3, self.today + timedelta(days=5)
+        )
+        first, second, _third = plan.instalment_ids.sorted("date")
+
+        def reminders():
+            return self._mails(self.customer_bruno).filtered(
+                lambda mail: "your instalment" in (mail.subject or "")
+            )
+
+        for days in (1, 2, 2, 3, 4, 5, 5):
+            with freeze_time(self.today + timedelta(days=days)):
+                self.Run._run()
+        self.assertEqual(len(reminders()), 2, "three days before, and on the day; once each")
+        events = self.env["collection.event"].search([("instalment_id", "=", first.id)])
+        self.assertEqual(sorted(events.mapped("level_id.day_offset")), [-3, 0])
+        self.assertEqual(set(events.mapped("state")), {"done"})
+        body = reminders()[0].body_html
+        self.assertIn("1,000.00", body)
+        pay_path = urlsplit(first.collection_pay_url).path
+        self.assertIn(pay_path, body)
+        self.assertFalse(
+            invoice.collection_event_ids.filtered(lambda event: event.level_id.trigger == "due"),
+            "no ordinary reminder while the plan holds",
+        )
+        # its link opens the payment form for what remains of the instalment
+        page = self.url_open(pay_path)
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("1,000.00", page.text)
+        # another customer's instalment through this customer's link: refused
+        other = self.Page._request_plan(
+            self.customer_carla,
+            self.company,
+            self._invoice(self.customer_carla, 500.0, self.today).ids,
+            1,
+            self.today + timedelta(days=5),
+        )
+        path = self._path(self.customer_bruno)
+        refused = self.url_open(f"{path}/instalment/{other.instalment_ids.id}")
+        self.assertIn("This instalment is not yours to pay", refused.text)
+        # paid ahead: the second instalment gets no reminder
+        with freeze_time(self.today + timedelta(days=6)):
+            self._register_payment(invoice, amount=2000.0)
+        day = second.date - timedelta(days=3)
+        while day <= second.date:
+            with freeze_time(day):
+                self.Run._run()
+            day += timedelta(days=1)
+        self.assertEqual(len(reminders()), 2)
