@@ -44,8 +44,6 @@ class CollectionCustomerPage(PortalAccount):
                 )
             except AccessError:
                 raise request.not_found() from None
-            if request.env.user._is_public() and customer.lang:
-                request.update_context(lang=customer.lang)
             if expired:
                 return request.render(
                     "collections_workflow.customer_page_expired",

@@ -36,11 +36,23 @@ class CollectionCustomerPage(models.AbstractModel):
         base = company.get_base_url()
         # the database secret signs the link: read by the superuser
         env = self.env(su=True)
+        prefixes = self._get_lang_prefixes()
         return {
-            customer: f"{base}/collections/"
+            customer: f"{base}{prefixes.get(customer.lang, '')}/collections/"
             + hash_sign(env, TOKEN_SCOPE, [customer.id, company.id, expires])
             for customer in partners.commercial_partner_id.filtered("id")
         }
+
+    @api.model
+    def _get_lang_prefixes(self):
+        """``{language code: "/<url code>"}`` of the active languages but the website's
+        default: a link opens the page in its customer's language, and the page's
+        language selector still works."""
+        active = self.env["res.lang"]._get_active_by("code")
+        default = self.env["ir.default"].sudo()._get("res.partner", "lang") or next(
+            iter(active), None
+        )
+        return {code: f"/{lang.url_code}" for code, lang in active.items() if code != default}
 
     @api.model
     def _get_customer(self, token):
@@ -231,16 +243,19 @@ class CollectionCustomerPage(models.AbstractModel):
                 }
             )
         )
+        # the advisor reads it in its own language, whichever the customer's
+        env = self._get_advisor_env(promise)
+        promise = promise.with_env(env)
         if within:
-            summary = self.env._(
+            summary = env._(
                 "Promise made on the customer page: %(promise)s.", promise=promise.display_name
             )
         else:
-            summary = self.env._(
+            summary = env._(
                 "Promise asked on the customer page, beyond the strategy's limits (%(days)s "
                 "days, %(share)s %%): accept or decline %(promise)s.",
                 days=max_days,
-                share=min_share,
+                share=formatLang(env, min_share, digits=1 if min_share % 1 else 0),
                 promise=promise.display_name,
             )
         promise._notify_advisors(today, {promise: summary})
@@ -288,12 +303,14 @@ class CollectionCustomerPage(models.AbstractModel):
                 }
             )
         )
+        env = self._get_advisor_env(plan)
+        plan = plan.with_env(env)
         if within:
-            summary = self.env._(
+            summary = env._(
                 "Payment plan agreed on the customer page: %(plan)s.", plan=plan.display_name
             )
         else:
-            summary = self.env._(
+            summary = env._(
                 "Payment plan asked on the customer page, beyond the strategy's limits "
                 "(%(count)s instalments, the first within %(days)s days): accept or "
                 "decline %(plan)s.",
@@ -303,6 +320,12 @@ class CollectionCustomerPage(models.AbstractModel):
             )
         plan._notify_advisors(today, {plan: summary})
         return plan
+
+    @api.model
+    def _get_advisor_env(self, record):
+        """The environment of ``record`` in its advisor's language (else its company's)."""
+        lang = record.advisor_id.user_id.lang or record.company_id.partner_id.lang
+        return record.with_context(lang=lang).env
 
     @api.model
     def _get_statement_pdf(self, customer, company):
