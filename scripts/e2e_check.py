@@ -353,8 +353,13 @@ def setup(args):
     admin = Odoo(args.url, args.db, "admin", "admin")
     create_manager(admin)
     manager = Odoo(args.url, args.db, MANAGER_LOGIN, MANAGER_LOGIN)
-    # CI may run at night: the demo company's contact hours would defer every message
-    apply_settings(manager, {"collection_contact_calendar_id": False})
+    # CI may run at night: the demo company's contact hours, and those of the customers'
+    # country profiles (the demo's European customers follow the strict default), would
+    # defer every message
+    apply_settings(
+        manager,
+        {"collection_contact_calendar_id": False, "collection_use_contact_profiles": False},
+    )
     fields = manager("res.config.settings", "fields_get", ["collection_auto_run"])
     if "collection_auto_run" not in fields:
         raise RpcError("Settings have no collection_auto_run field (Automatic Collections)")
