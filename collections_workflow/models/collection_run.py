@@ -21,6 +21,8 @@ _logger = logging.getLogger(__name__)
 BATCH_CUSTOMERS = 200
 # the advisory lock that one run at a time holds while it ends the holds that are over
 RESUME_LOCK_KEY = 20260412
+# the day's receipts and instalment reminders: by one run at a time (see _run_notices_once)
+NOTICES_LOCK_KEY = 20261203
 # the advisory locks (this key, a customer's id) a worker holds on the customers of its
 # batch until the batch commits
 CUSTOMER_LOCK_KEY = 20260413
@@ -202,7 +204,7 @@ class CollectionRun(models.AbstractModel):
         run = self.with_context(collections_qweb_cache=str(uuid4()))
         run._resume_holds_once(today)
         Move = run.env["account.move"]
-        events = run._run_receipts(today, now, batch_size) | run._run_instalments(today, now)
+        events = run._run_notices_once(today, now, batch_size)
         seen = []
         batches = 0
         while not max_batches or batches < max_batches:
@@ -243,6 +245,16 @@ class CollectionRun(models.AbstractModel):
         if log:
             log.sudo().write({"state": "done", "end": fields.Datetime.now()})
         return events
+
+    @api.model
+    def _run_notices_once(self, today, now, batch_size=BATCH_CUSTOMERS):
+        """The receipts and instalment reminders due, by one run at a time: a second
+        worker started meanwhile leaves them to the first, and what a run sent is marked
+        (a receipt's day, a reminder's event) before the next can take them again."""
+        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", NOTICES_LOCK_KEY))
+        if not self.env.cr.fetchone()[0]:
+            return self.env["collection.event"]
+        return self._run_receipts(today, now, batch_size) | self._run_instalments(today, now)
 
     @api.model
     def _run_receipts(self, today, now, batch_size=BATCH_CUSTOMERS):
