@@ -295,29 +295,28 @@ class CollectionCustomerPage(PortalAccount):
         return transaction._get_processing_values()
 
     @staticmethod
-    def _parse_ids(values):
+    def _parse(value, cast, message):
+        """``cast(value)``, or a ValidationError saying ``message`` (the visitor's words
+        are read, never trusted)."""
         try:
-            return [int(value) for value in values if value]
+            return cast(value)
         except ValueError:
-            raise ValidationError(request.env._("Choose among your open invoices.")) from None
+            raise ValidationError(message) from None
 
-    @staticmethod
-    def _parse_date(value):
-        try:
-            return fields.Date.to_date(value or False)
-        except ValueError:
-            raise ValidationError(request.env._("Choose a date from the calendar.")) from None
+    def _parse_ids(self, values):
+        return self._parse(
+            values,
+            lambda ids: [int(value) for value in ids if value],
+            request.env._("Choose among your open invoices."),
+        )
 
-    @staticmethod
-    def _parse_amount(value):
-        try:
-            return float(value or 0.0)
-        except ValueError:
-            raise ValidationError(request.env._("Write the amount as a number.")) from None
+    def _parse_date(self, value):
+        return self._parse(
+            value or False, fields.Date.to_date, request.env._("Choose a date from the calendar.")
+        )
 
-    @staticmethod
-    def _parse_count(value):
-        try:
-            return int(value or 0)
-        except ValueError:
-            raise ValidationError(request.env._("Choose how many instalments.")) from None
+    def _parse_amount(self, value):
+        return self._parse(value or 0.0, float, request.env._("Write the amount as a number."))
+
+    def _parse_count(self, value):
+        return self._parse(value or 0, int, request.env._("Choose how many instalments."))

@@ -285,31 +285,25 @@ class CollectionRun(models.AbstractModel):
             .partner_id
         )
         pending = pending.filtered(lambda move: move.commercial_partner_id not in thanked)
+
+        def give_up(customer_moves, error):
+            # a courtesy: logged, and not tried again every hour
+            _logger.warning(
+                "collections: the receipt of customer %s failed: %s",
+                customer_moves.commercial_partner_id.id,
+                self._describe_error(error),
+            )
+            customer_moves.sudo().write({"collection_receipt_on": today})
+            return Event
+
         events = Event
         for customers in split_every(batch_size, pending.commercial_partner_id.ids):
             moves = pending.filtered(
                 lambda move, ids=customers: move.commercial_partner_id.id in ids
             )
-            try:
-                with self.env.cr.savepoint():
-                    events |= self._process_receipts(moves, today, now)
-                    self._flush_batch()
-                continue
-            except Exception:  # found below, customer by customer
-                _logger.info("collections: a batch of receipts failed, retried one by one")
-            for customer_moves in moves.grouped("commercial_partner_id").values():
-                try:
-                    with self.env.cr.savepoint():
-                        customer_events = self._process_receipts(customer_moves, today, now)
-                        self._flush_batch()
-                    events |= customer_events
-                except Exception as error:  # one customer never stops the others
-                    _logger.warning(
-                        "collections: the receipt of customer %s failed: %s",
-                        customer_moves.commercial_partner_id.id,
-                        self._describe_error(error),
-                    )
-                    customer_moves.sudo().write({"collection_receipt_on": today})
+            events |= self._isolate(
+                moves, lambda batch: self._process_receipts(batch, today, now), give_up
+            )
         return events
 
     @api.model
@@ -441,31 +435,43 @@ class CollectionRun(models.AbstractModel):
         savepoint; a customer that still fails gets its steps recorded as failed, with
         the error, and its advisor a task. Returns ``(events, [(customer, reason)])``.
         """
+        failures = []
+
+        def fail(customer_moves, error):
+            reason = self._describe_error(error)
+            customer = customer_moves.commercial_partner_id
+            _logger.warning(
+                "collections: customer %s (%s) failed: %s", customer.id, customer.name, reason
+            )
+            failures.append((customer, reason))
+            return self._fail_customer(customer_moves, today, reason)
+
+        events = self._isolate(moves, lambda batch: self._process(batch, today, now), fail)
+        return events, failures
+
+    @api.model
+    def _isolate(self, moves, process, fail):
+        """``process(moves)``, which returns events, in a savepoint; where it raises,
+        customer by customer, each in its own savepoint, ``fail(customer_moves, error)``
+        giving the events of a customer that still fails. Returns the events."""
         try:
             with self.env.cr.savepoint():
-                events = self._process(moves, today, now)
+                events = process(moves)
                 self._flush_batch()
-            return events, []
+            return events
         except Exception:  # found below, customer by customer
             _logger.info("collections: a batch failed, retried customer by customer")
         events = self.env["collection.event"]
-        failures = []
         for customer_moves in moves.grouped("commercial_partner_id").values():
             try:
                 with self.env.cr.savepoint():
-                    customer_events = self._process(customer_moves, today, now)
+                    customer_events = process(customer_moves)
                     self._flush_batch()
                 # only once its savepoint stands: a customer that failed made none
                 events |= customer_events
             except Exception as error:  # one customer never stops the others
-                reason = self._describe_error(error)
-                customer = customer_moves.commercial_partner_id
-                _logger.warning(
-                    "collections: customer %s (%s) failed: %s", customer.id, customer.name, reason
-                )
-                events |= self._fail_customer(customer_moves, today, reason)
-                failures.append((customer, reason))
-        return events, failures
+                events |= fail(customer_moves, error)
+        return events
 
     @api.model
     def _flush_batch(self):
