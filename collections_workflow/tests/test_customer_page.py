@@ -252,20 +252,8 @@ class TestCustomerPage(CollectionRunCase, HttpCase):
         self.assertIn("Agreed", page.text)
 
     def test_instalment_reminders_link_their_own_payment(self):
-        template = self.env.ref("collections_workflow.mail_template_collection_instalment_customer")
-        self.env["collection.level"].create(
-            [
-                {
-                    "strategy_id": self.standard.id,
-                    "name": name,
-                    "trigger": "instalment",
-                    "day_offset": day,
-                    "use_email": True,
-                    "email_template_id": template.id,
-                }
-                for name, day in (("Three days before", -3), ("On the day", 0))
-            ]
-        )
+        # the shipped strategy's instalment reminders: three days before, and on the day
+        self.assertEqual(sorted(self.standard.instalment_level_ids.mapped("day_offset")), [-3, 0])
         invoice = self._invoice(self.customer_bruno, 3000.0, self.today - timedelta(days=10))
         plan = self.Page._request_plan(
             self.customer_bruno, self.company, invoice.ids, 3, self.today + timedelta(days=5)

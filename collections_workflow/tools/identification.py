@@ -11,12 +11,13 @@ COMPANY = re.compile(r"\bcompany(_id)?\b|\bcompany_id\.|\.company\b")
 ADVISOR = re.compile(r"\bcollection_advisor_")
 # the amount owed, and the date it was computed on
 AMOUNT = re.compile(
-    r"\b(amount_residual|amount_total|collection_level_amount|collection_open_amount)\b"
+    r"\b(amount_residual|amount_total|amount_due|collection_level_amount|collection_open_amount)\b"
 )
 AS_OF = re.compile(r"\bcollection_as_of_date\b")
 # how to settle: the online payment link, the payment reference, or whom to call to agree on it
 SETTLEMENT = re.compile(
-    r"\b(collection_payment_url|collection_payment_qr_url|collection_page_url|payment_reference"
+    r"\b(collection_payment_url|collection_payment_qr_url|collection_page_url|collection_pay_url"
+    r"|payment_reference"
     r"|partner_bank_id"
     r"|collection_advisor_whatsapp_url)\b|\badvisor(_id)?\.(phone|phone_link)\b"
 )
