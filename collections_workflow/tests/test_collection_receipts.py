@@ -103,3 +103,28 @@ class TestReceipts(CollectionRunCase):
         )
         self._run_days(DUE + timedelta(days=4), DUE + timedelta(days=5))
         self.assertFalse(self._receipts(self.customer_bruno))
+
+    def test_receipt_waits_for_the_contact_hours(self):
+        invoice = self._invoice(self.customer_bruno, 100.0)
+        self._run_days(DUE - timedelta(days=5), DUE + timedelta(days=2))
+        self._pay(invoice, DUE + timedelta(days=3))
+        self.assertTrue(invoice.collection_receipt_pending)
+        self.company.collection_contact_calendar_id = self.env.ref(
+            "collections_workflow.resource_calendar_collection_contact_hours"
+        )
+        self.customer_bruno.write({"tz": False, "country_id": self.env.ref("base.cl").id})
+        # Friday 13 March, 04:00 UTC: 01:00 in Santiago, closed
+        with freeze_time("2026-03-13 04:00:00"):
+            self.Run._run()
+        waiting = invoice.collection_event_ids.filtered(lambda e: e.level_id == self.receipt)
+        self.assertEqual(waiting.state, "deferred")
+        self.assertIn("contact hours", waiting.note)
+        self.assertFalse(self._receipts(self.customer_bruno))
+        self.assertTrue(invoice.collection_receipt_pending, "still to thank")
+        # 12:30 UTC, 09:30 in Santiago: thanked, the wait noted on its event
+        with freeze_time("2026-03-13 12:30:00"):
+            self.Run._run()
+        sent = invoice.collection_event_ids.filtered(lambda e: e.level_id == self.receipt)
+        self.assertEqual(sent.state, "done")
+        self.assertIn("Waited until", sent.note)
+        self.assertEqual(len(self._receipts(self.customer_bruno)), 1)
