@@ -462,8 +462,9 @@ def check_messages(manager, before, record, checks):
 
 
 def check_customer_page(args, manager, before, checks):
-    """A customer opens the page its email links, without a session, and downloads its
-    statement: a real PDF, printed by the server's wkhtmltopdf."""
+    """A customer opens the page its email links, without a session (through the link's
+    tracking redirect), and downloads its statement: a real PDF, printed by the server's
+    wkhtmltopdf. Its email's open pixel records the open on its event."""
     mails = manager(
         "mail.mail",
         "search_read",
@@ -471,31 +472,47 @@ def check_customer_page(args, manager, before, checks):
         ["body_html"],
         limit=1,
     )
-    match = mails and re.search(
-        r'href="[^"]*?(/collections/[A-Za-z0-9_-]+)"', mails[0]["body_html"]
-    )
-    if not match:
-        checks.add("customer page", False, "no email links the customer's page", [])
-        return
-    url = args.url + match.group(1)
+    body = mails[0]["body_html"] if mails else ""
+    paths = re.findall(r'href="[^"]*?(/collections/r/[A-Za-z0-9]+/[a-z][0-9]+)"', body)
+    paths += re.findall(r'href="[^"]*?((?:/[a-z]{2}(?:_[A-Z]{2})?)?/collections/[\w-]{20,})"', body)
+    page_url = None
     try:
-        with urllib.request.urlopen(url, timeout=120) as response:
-            page = response.read().decode()
-        with urllib.request.urlopen(url + "/statement", timeout=300) as response:
+        for path in paths:
+            with urllib.request.urlopen(args.url + path, timeout=120) as response:
+                if "o_collection_page_form" in response.read().decode():
+                    page_url = response.geturl()
+                    break
+        if not page_url:
+            checks.add("customer page", False, "no email links the customer's page", paths[:5])
+            return
+        with urllib.request.urlopen(page_url + "/statement", timeout=300) as response:
             pdf = response.read()
+        pixel = re.search(r'src="[^"]*?/collections/o/([A-Za-z0-9]+)\.gif"', body)
+        if pixel:
+            urllib.request.urlopen(f"{args.url}/collections/o/{pixel[1]}.gif", timeout=60).read()
     except urllib.error.URLError as error:
-        checks.add("customer page", False, f"{match.group(1)[:40]}...: {error}", [])
+        checks.add("customer page", False, str(error), paths[:5])
         return
     pages, text = pdf_facts(pdf, args.out, "customer_page_statement.pdf")
-    listed = "o_collection_page_form" in page
     checks.add(
         "customer page",
-        listed
-        and pdf.startswith(b"%PDF")
+        pdf.startswith(b"%PDF")
         and pages >= 1
         and re.search(r"Statement|Estado de [Cc]uenta", text) is not None,
-        f"the emailed link lists the open invoices: {listed}; its statement is a PDF of "
+        f"the emailed link opens the page of the open invoices; its statement is a PDF of "
         f"{pages} page(s)",
+    )
+    opened = pixel and manager(
+        "collection.event",
+        "search_count",
+        [("tracking_key", "=", pixel[1]), ("opened_at", "!=", False)],
+    )
+    checks.add(
+        "tracking",
+        bool(opened) and paths[0].startswith("/collections/r/"),
+        "the email's links go through the tracking redirect, its open is on its event"
+        if opened
+        else "no open pixel, or its open not recorded",
     )
 
 

@@ -77,3 +77,8 @@ def channels():
 def qr():
     pytest.importorskip("qrcode")
     return _load("qr")
+
+
+@pytest.fixture(scope="session")
+def tracking():
+    return _load("tracking")

@@ -5,6 +5,7 @@ from . import collection_strategy
 from . import collection_level
 from . import collection_whatsapp_template
 from . import collection_event
+from . import collection_event_link
 from . import collection_contact_profile
 from . import collection_contact_policy
 from . import collection_channel

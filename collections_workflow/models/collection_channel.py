@@ -38,7 +38,9 @@ class CollectionChannel(models.AbstractModel):
 
     @api.model
     def _deliver_statement(self, level, records, company):
-        return self._queue_emails(level.statement_template_id, records, company, level.attach_pdf)
+        return self._queue_emails(
+            level.statement_template_id, records, company, level.attach_pdf, prefix="t"
+        )
 
     @api.model
     def _deliver_sms(self, level, records, company):
@@ -78,7 +80,16 @@ class CollectionChannel(models.AbstractModel):
 
     # ------------------------------------------------------------------ email
     @api.model
-    def _queue_emails(self, template, records, company, attach=False):
+    def _get_tracking_keys(self, records, company):
+        """``{record: key}`` of the records whose messages are tracked (the run gives the
+        keys of a level's records; see ``collection.run._act``)."""
+        keys = self.env.context.get("collection_tracking_keys") or {}
+        if not keys or not company.collection_tracking:
+            return {}
+        return {record: keys[record.id] for record in records if record.id in keys}
+
+    @api.model
+    def _queue_emails(self, template, records, company, attach=False, prefix="e"):
         """Render ``template`` for ``records`` of ``company`` and queue one email each.
 
         Emails go to the customer's billing contacts only, in the customer's language
@@ -108,6 +119,16 @@ class CollectionChannel(models.AbstractModel):
             .with_context(lang=company.partner_id.lang or self.env.lang)
             ._generate_template(reachable.ids, ["subject", "body_html", "email_from"])
         )
+        keys = self._get_tracking_keys(reachable, company)
+        if keys:
+            bodies = self.env["collection.event.link"]._track(
+                {key: values[record.id].get("body_html") for record, key in keys.items()},
+                "email",
+                company,
+                prefix,
+            )
+            for record, key in keys.items():
+                values[record.id]["body_html"] = bodies[key]
         # a customer's messages go on its collections file (see collection.file)
         threads = self.env["collection.file"]._get_threads(reachable, company)
         reply_to = self._get_reply_to(reachable, company, threads)
@@ -300,6 +321,7 @@ class CollectionChannel(models.AbstractModel):
         for sms in sms_all:
             owner = sms.partner_id.commercial_partner_id if per_customer else sms.mail_message_id
             by_res_id[owner.id if per_customer else owner.res_id].append(sms)
+        self._track_sms(records, company, by_res_id)
         if per_customer:
             self.env["collection.file"]._log(
                 {
@@ -324,6 +346,28 @@ class CollectionChannel(models.AbstractModel):
                     delivery = Delivery(problems=[problem], sms=sms)
                 queued.append({record: delivery})
         return merge(refused, *queued)
+
+    @api.model
+    def _track_sms(self, records, company, by_res_id):
+        """The links of the SMS still to send go through the tracking route (each record's
+        SMS share its key: one per number, the same text)."""
+        keys = self._get_tracking_keys(records, company)
+        outgoing = {
+            key: [sms for sms in by_res_id.get(record.id, []) if sms.state == "outgoing"]
+            for record, key in keys.items()
+        }
+        outgoing = {key: sms_list for key, sms_list in outgoing.items() if sms_list}
+        if not outgoing:
+            return
+        bodies = self.env["collection.event.link"]._track(
+            {key: sms_list[0].body for key, sms_list in outgoing.items()},
+            "sms",
+            company,
+            "s",
+            html_body=False,
+        )
+        for key, sms_list in outgoing.items():
+            self.env["sms.sms"].concat(*sms_list).sudo().write({"body": bodies[key]})
 
     # ------------------------------------------------------------------ WhatsApp
     @api.model

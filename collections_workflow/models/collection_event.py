@@ -69,6 +69,23 @@ class CollectionEvent(models.Model):
     sms_id = fields.Many2one(
         "sms.sms", string="SMS", readonly=True, ondelete="set null", index="btree_not_null"
     )
+    tracking_key = fields.Char(
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        groups="collections_workflow.collections_workflow_group_manager",
+        help="The random key of this step's tracked messages: their pixel and links name it.",
+    )
+    opened_at = fields.Datetime(
+        string="Opened",
+        readonly=True,
+        help="When the customer first opened this step's email (its images shown).",
+    )
+    clicked_at = fields.Datetime(
+        string="Clicked",
+        readonly=True,
+        help="When the customer first clicked a link of this step's messages.",
+    )
     sms_failure = fields.Char(
         string="SMS Delivery",
         compute="_compute_sms_failure",

@@ -833,6 +833,7 @@ class CollectionRun(models.AbstractModel):
                     vals.update({f"sent_{channel}": True for channel in delivery.sent})
                     vals["letter_html"] = delivery.letter or False
                     vals["called"] = delivery.called
+                    vals["tracking_key"] = delivery.sent and delivery.tracking_key or False
                     vals["sms_id"] = delivery.sms.id if delivery.sms else False
                     vals["outbox_ids"] = [
                         Command.create({"kind": kind, "mail_id": mail.id if mail else False})
@@ -943,9 +944,15 @@ class CollectionRun(models.AbstractModel):
             record: speakers[record] for record in records if speakers.get(record, level) != level
         }
         speaking = records.filtered(lambda record: record not in merged)
-        Channel = self.env["collection.channel"]
-        Task = self.env["collection.task"]
         company = level.company_id
+        # each record's messages of the level share a random key: their pixel and links
+        keys = (
+            {record.id: uuid4().hex for record in speaking}
+            if company.collection_tracking and level._sends_messages()
+            else {}
+        )
+        Channel = self.env["collection.channel"].with_context(collection_tracking_keys=keys)
+        Task = self.env["collection.task"]
         delivered = merge(
             *(
                 # in the run's context: the templates read the invoices of the messages
@@ -961,7 +968,10 @@ class CollectionRun(models.AbstractModel):
         delivered = merge(
             delivered, Task._schedule_tasks(level, invoices_by_record, today, assisted)
         )
-        deliveries = {record: delivered.get(record, Delivery()) for record in speaking}
+        deliveries = {
+            record: delivered.get(record, Delivery()) + Delivery(tracking_key=keys.get(record.id))
+            for record in speaking
+        }
         # a level that writes to the customer failed where no message could go out: the
         # advisor gets a task to reach the customer another way
         failed = {

@@ -69,6 +69,7 @@ class CollectionSettingsMixin(models.AbstractModel):
     collection_page_link_days = fields.Integer(
         related="company_id.collection_page_link_days", readonly=False
     )
+    collection_tracking = fields.Boolean(related="company_id.collection_tracking", readonly=False)
     collection_contact_profile_summary = fields.Text(
         string="Profile per Country", compute="_compute_collection_contact_profile_summary"
     )

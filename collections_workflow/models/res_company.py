@@ -43,6 +43,14 @@ class ResCompany(models.Model):
         "public holidays, weekly limits, required content and charges); the stricter of "
         "the profile's rules and the company's holds.",
     )
+    collection_tracking = fields.Boolean(
+        string="Track Opens and Clicks",
+        default=True,
+        help="The run's emails carry a pixel and their web links (payment, customer page, "
+        "WhatsApp) and those of its SMS go through the addon's redirect, which records "
+        "when the customer opens and clicks them. Off: messages keep their links as they "
+        "are.",
+    )
     collection_page_link_days = fields.Integer(
         string="Customer Page Links Valid (Days)",
         default=30,

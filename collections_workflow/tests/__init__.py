@@ -2,6 +2,7 @@ from . import test_collection_staff
 from . import test_customer_advisor
 from . import test_customer_page
 from . import test_collection_receipts
+from . import test_collection_tracking
 from . import test_security
 from . import test_portfolio_import
 from . import test_collection_run

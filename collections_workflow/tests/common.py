@@ -27,6 +27,8 @@ class CollectionsCommon(AccountTestInvoicingCommon):
         cls.company.country_id = cls.env.ref("base.cl")
         # the company's own rules only; the country profiles have tests of their own
         cls.company.collection_use_contact_profiles = False
+        # the messages' links as the templates write them; tracking has tests of its own
+        cls.company.collection_tracking = False
         cls.Staff = cls.env["collection.staff"]
         cls.user_manager = new_test_user(
             cls.env, "cw_manager", groups=MANAGER_GROUP, company_id=cls.company.id

@@ -7,3 +7,4 @@ from . import identification
 from . import reply_intent
 from . import pilot
 from . import channels
+from . import tracking

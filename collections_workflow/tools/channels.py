@@ -97,6 +97,8 @@ class Delivery:
     called: bool = False
     #: what the advisor is told on the customer's file (a call task refused)
     notices: list = field(default_factory=list)
+    #: the key of its tracked messages (see tools/tracking.py)
+    tracking_key: str | None = None
 
     def __add__(self, other):
         return Delivery(
@@ -107,6 +109,7 @@ class Delivery:
             outbox=self.outbox + other.outbox,
             sms=other.sms if other.sms is not None else self.sms,
             letter=other.letter if other.letter is not None else self.letter,
+            tracking_key=other.tracking_key or self.tracking_key,
         )
 
 
