@@ -27,6 +27,7 @@
         "report/collection_statement_templates.xml",
         "report/collection_letter_templates.xml",
         "report/collection_aging_report_views.xml",
+        "report/collection_effectiveness_report_views.xml",
         "report/collection_supervisor_templates.xml",
         "data/collection_supervisor_report_data.xml",
         "views/collection_manual_action_views.xml",

@@ -75,3 +75,49 @@ class TestTracking(CollectionRunCase, HttpCase):
         self.assertNotIn("/collections/r/", body)
         self.assertFalse(event.tracking_key)
         self.assertFalse(self.env["collection.event.link"].search_count([]))
+
+    def test_effectiveness_figures_by_channel_in_each_scope(self):
+        first = self._invoice(self.customer_bruno, 1000.0)
+        second = self._invoice(self.customer_carla, 2000.0)
+        with freeze_time(DUE):
+            self.Run._run()
+        events = (first | second).collection_event_ids.filtered(
+            lambda event: event.level_id == self.level[0]
+        )
+        opened = events.filtered(lambda event: event.invoice_id == first).sudo()
+        clicked = events.filtered(lambda event: event.invoice_id == second).sudo()
+        self.url_open(f"/collections/o/{opened.tracking_key}.gif")
+        sms_link = self._links(clicked).filtered(lambda link: link.channel == "sms")[:1]
+        self.url_open(
+            f"/collections/r/{clicked.tracking_key}/{sms_link.ref}", allow_redirects=False
+        )
+        with freeze_time(DUE + timedelta(days=3)):
+            self._register_payment(first, payment_date=DUE + timedelta(days=3))
+        with freeze_time(DUE + timedelta(days=10)):
+            self._register_payment(second, payment_date=DUE + timedelta(days=10))
+
+        def figures(user):
+            rows = (
+                self.env["collection.effectiveness.report"]
+                .with_user(user)
+                ._read_group(
+                    [("level_id", "=", self.level[0].id)],
+                    ["channel"],
+                    ["sent:sum", "opened:sum", "clicked:sum", "paid_7:sum", "days_to_payment:avg"],
+                )
+            )
+            return {channel: tuple(values) for channel, *values in rows}
+
+        # by hand: the first paid 3 days after its messages, the second 10 days after
+        self.assertEqual(
+            figures(self.user_manager),
+            {"email": (2, 1, 0, 1, 6.5), "sms": (2, 0, 1, 1, 6.5)},
+        )
+        self.assertEqual(
+            figures(self.user_bruno), {"email": (1, 1, 0, 1, 3.0), "sms": (1, 0, 0, 1, 3.0)}
+        )
+        self.assertEqual(
+            figures(self.user_ana),
+            {"email": (2, 1, 0, 1, 6.5), "sms": (2, 0, 1, 1, 6.5)},
+            "both advisors are Ana's",
+        )
