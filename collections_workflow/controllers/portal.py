@@ -243,8 +243,12 @@ class CollectionCustomerPage(PortalAccount):
     @http.route(
         _routes("/transaction/instalment/<int:instalment_id>"), type="jsonrpc", auth="public"
     )
-    def collection_page_instalment_transaction(self, instalment_id, token=None, **kwargs):
-        """A draft transaction for what remains of the instalment, on its plan's invoices."""
+    def collection_page_instalment_transaction(
+        self, instalment_id, token=None, access_token=None, **kwargs
+    ):
+        """A draft transaction for what remains of the instalment, on its plan's invoices.
+
+        ``access_token``: the payment form sends one; the page's link is the access here."""
         visitor = self._get_collection_visitor(token)
         if not isinstance(visitor, tuple):
             raise ValidationError(request.env._("This link has expired."))
@@ -257,9 +261,11 @@ class CollectionCustomerPage(PortalAccount):
 
     @http.route(_routes("/transaction/<string:invoice_ids>"), type="jsonrpc", auth="public")
     def collection_page_transaction(
-        self, invoice_ids, token=None, payment_reference=None, **kwargs
+        self, invoice_ids, token=None, payment_reference=None, access_token=None, **kwargs
     ):
-        """A draft transaction for the customer's invoices, for what they owe now."""
+        """A draft transaction for the customer's invoices, for what they owe now.
+
+        ``access_token``: the payment form sends one; the page's link is the access here."""
         visitor = self._get_collection_visitor(token)
         if not isinstance(visitor, tuple):
             raise ValidationError(request.env._("This link has expired."))

@@ -200,6 +200,7 @@ class TestCustomerPage(CollectionRunCase, HttpCase):
                         "tokenization_requested": False,
                         "landing_route": path,
                         "is_validation": False,
+                        "access_token": None,
                         "payment_reference": "GROUP",
                     },
                 }
