@@ -21,8 +21,9 @@ class CollectionEffectivenessReport(models.Model):
 
     A row is a message that went out (an event done, with its channel sent): when, in the
     customer's time zone (hour and weekday), on which channel and template, at which level;
-    whether its email was opened and its links clicked (see tools/tracking.py), and whether
-    its invoice was paid in full within 7 days of it, and after how many days.
+    whether its email was opened and its links clicked (see tools/tracking.py), whether a
+    payment of the customer followed within 7 days (the KPIs' definition, see
+    ``collection.kpi._read_events``), and after how many days the first one came.
     """
 
     _name = "collection.effectiveness.report"
@@ -46,7 +47,7 @@ class CollectionEffectivenessReport(models.Model):
             *(sent_field(message) for message in MESSAGES),
         ],
         "collection.event.link": ["channel", "clicked_at", "key"],
-        "account.move": ["payment_state"],
+        "account.partial.reconcile": ["max_date", "debit_move_id", "credit_move_id"],
     }
 
     event_id = fields.Many2one("collection.event", readonly=True)
@@ -74,8 +75,8 @@ class CollectionEffectivenessReport(models.Model):
         string="Days to Payment",
         readonly=True,
         aggregator="avg",
-        help="Days from the message to the day its invoice was paid in full (the last "
-        "reconciliation), for the invoices paid since.",
+        help="Days from the message to the customer's first payment after it (the day it "
+        "was reconciled), for the customers who paid since.",
     )
 
     @property
@@ -129,9 +130,8 @@ class CollectionEffectivenessReport(models.Model):
                     WHERE link.key = e.tracking_key AND link.channel = kind.channel
                       AND link.clicked_at IS NOT NULL
                 ) THEN 1 ELSE 0 END AS clicked,
-                CASE WHEN paid.paid_on BETWEEN e.date AND e.date + 7 THEN 1 ELSE 0 END AS paid_7,
-                CASE WHEN paid.paid_on >= e.date THEN paid.paid_on - e.date END
-                    AS days_to_payment
+                CASE WHEN paid.paid_on <= e.date + 7 THEN 1 ELSE 0 END AS paid_7,
+                paid.paid_on - e.date AS days_to_payment
             FROM collection_event e
             JOIN collection_level l ON l.id = e.level_id
             JOIN res_partner customer ON customer.id = e.partner_id
@@ -145,13 +145,17 @@ class CollectionEffectivenessReport(models.Model):
                     AS sent_at
             ) AS local
             LEFT JOIN LATERAL (
-                SELECT MAX(partial.max_date) AS paid_on
-                FROM account_move_line line
-                JOIN account_move move ON move.id = line.move_id
-                JOIN account_partial_reconcile partial ON partial.debit_move_id = line.id
-                WHERE line.move_id = e.invoice_id
-                  AND line.display_type = 'payment_term'
-                  AND move.payment_state IN ('paid', 'in_payment')
+                -- the KPIs' "paid within 7 days": a payment of the customer (not a credit
+                -- note) reconciled from the message's day on (see collection.kpi)
+                SELECT MIN(part.max_date) AS paid_on
+                FROM account_partial_reconcile part
+                JOIN account_move_line line ON line.id = part.debit_move_id
+                JOIN account_move_line credit_line ON credit_line.id = part.credit_move_id
+                JOIN account_move credit_move ON credit_move.id = credit_line.move_id
+                WHERE line.partner_id = e.partner_id
+                  AND line.company_id = e.company_id
+                  AND part.max_date >= e.date
+                  AND credit_move.move_type != 'out_refund'
             ) AS paid ON TRUE
             WHERE e.state = 'done' AND kind.is_sent
             """,

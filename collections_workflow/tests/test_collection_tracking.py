@@ -121,3 +121,9 @@ class TestTracking(CollectionRunCase, HttpCase):
             {"email": (2, 1, 0, 1, 6.5), "sms": (2, 0, 1, 1, 6.5)},
             "both advisors are Ana's",
         )
+        # the Collection KPIs count the same messages and payments
+        kpis = self.env["collection.kpi"]._compute(DUE, DUE)[self.company.id]
+        self.assertEqual(
+            (kpis["sent_email"], kpis["paid7_email"], kpis["sent_sms"], kpis["paid7_sms"]),
+            (2, 1, 2, 1),
+        )
