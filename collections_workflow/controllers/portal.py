@@ -16,6 +16,13 @@ def _routes(suffix=""):
     return [route + suffix for route in PAGE_ROUTES]
 
 
+def _page_route(suffix="", method="GET"):
+    """A page of the customer's collections page, by a link or at /my/collections."""
+    return http.route(
+        _routes(suffix), type="http", auth="public", methods=[method], website=True, sitemap=False
+    )
+
+
 class CollectionCustomerPage(PortalAccount):
     """The customer's collections page, by the link of a message or, for a portal user,
     at /my/collections: its open invoices, its statement, payment online through Odoo's
@@ -79,21 +86,14 @@ class CollectionCustomerPage(PortalAccount):
         )
         return request.render("collections_workflow.customer_page", values)
 
-    @http.route(_routes(), type="http", auth="public", methods=["GET"], website=True, sitemap=False)
+    @_page_route()
     def collection_page(self, token=None, done=None, **kwargs):
         visitor = self._get_collection_visitor(token)
         if not isinstance(visitor, tuple):
             return visitor
         return self._render_collection_page(visitor, done=done)
 
-    @http.route(
-        _routes("/statement"),
-        type="http",
-        auth="public",
-        methods=["GET"],
-        website=True,
-        sitemap=False,
-    )
+    @_page_route("/statement")
     def collection_page_statement(self, token=None, **kwargs):
         visitor = self._get_collection_visitor(token)
         if not isinstance(visitor, tuple):
@@ -110,14 +110,7 @@ class CollectionCustomerPage(PortalAccount):
             ],
         )
 
-    @http.route(
-        _routes("/answer"),
-        type="http",
-        auth="public",
-        methods=["POST"],
-        website=True,
-        sitemap=False,
-    )
+    @_page_route("/answer", method="POST")
     def collection_page_answer(self, token=None, action=None, **post):
         """The page's one form: pay, promise or ask for a plan for the ticked invoices."""
         visitor = self._get_collection_visitor(token)
@@ -160,9 +153,7 @@ class CollectionCustomerPage(PortalAccount):
         done = action if not record.page_request else f"{action}_request"
         return request.redirect(f"{base}?" + url_encode({"done": done}))
 
-    @http.route(
-        _routes("/pay"), type="http", auth="public", methods=["GET"], website=True, sitemap=False
-    )
+    @_page_route("/pay")
     def collection_page_pay(self, token=None, invoice_ids="", **kwargs):
         """Pay several invoices at once, with Odoo's payment form."""
         visitor = self._get_collection_visitor(token)
@@ -213,14 +204,7 @@ class CollectionCustomerPage(PortalAccount):
         )
         return request.render("account_payment.portal_overdue_invoices_page", values)
 
-    @http.route(
-        _routes("/instalment/<int:instalment_id>"),
-        type="http",
-        auth="public",
-        methods=["GET"],
-        website=True,
-        sitemap=False,
-    )
+    @_page_route("/instalment/<int:instalment_id>")
     def collection_page_instalment(self, instalment_id, token=None, **kwargs):
         """Pay what remains of one instalment of a running plan, as its reminders link."""
         visitor = self._get_collection_visitor(token)
