@@ -27,6 +27,8 @@ EVENT_GROUPS = {
     "customer": "partner_id",
 }
 CHANNELS = channels.MESSAGES
+# the messages whose links are tracked (see tools/tracking.py)
+TRACKED = ("email", "sms")
 # the documents whose open amount makes the receivables (see _get_receivable_domain)
 RECEIVABLE_MOVE_TYPES = ("out_invoice", "out_receipt", "out_refund")
 # the period of the KPIs every view shows by default (DSO and CEI: the usual quarter)
@@ -43,6 +45,8 @@ RATIOS = (
     "promise_kept_ratio",
     "plan_kept_ratio",
     *(f"paid7_ratio_{channel}" for channel in CHANNELS),
+    "open_ratio_email",
+    *(f"click_ratio_{channel}" for channel in TRACKED),
 )
 
 
@@ -169,6 +173,9 @@ class CollectionKpi(models.AbstractModel):
         for channel in CHANNELS:
             values[f"sent_{channel}"] = 0
             values[f"paid7_{channel}"] = 0
+        values["opened_email"] = 0
+        for channel in TRACKED:
+            values[f"clicked_{channel}"] = 0
         return values
 
     @api.model
@@ -197,6 +204,11 @@ class CollectionKpi(models.AbstractModel):
         for channel in CHANNELS:
             kpis[f"paid7_ratio_{channel}"] = ratio(
                 kpis[f"paid7_{channel}"], kpis[f"sent_{channel}"], 100
+            )
+        kpis["open_ratio_email"] = ratio(kpis["opened_email"], kpis["sent_email"], 100)
+        for channel in TRACKED:
+            kpis[f"click_ratio_{channel}"] = ratio(
+                kpis[f"clicked_{channel}"], kpis[f"sent_{channel}"], 100
             )
         return kpis
 
@@ -316,8 +328,9 @@ class CollectionKpi(models.AbstractModel):
 
     @api.model
     def _read_events(self, date_from, date_to, group):
-        """Per group and channel: messages sent in the period, and how many of them a
-        payment of the customer followed within 7 days."""
+        """Per group and channel: messages sent in the period, how many of them a payment
+        of the customer followed within 7 days, and how many were opened (emails) or had
+        a link clicked (emails, SMS)."""
         column = self._group_column("event", EVENT_GROUPS[group])
         for model in ("collection.event", "account.move", "account.move.line"):
             self.env[model].flush_model()
@@ -331,6 +344,18 @@ class CollectionKpi(models.AbstractModel):
             )
             for channel in CHANNELS
         )
+        clicks = SQL(", ").join(
+            SQL(
+                "COUNT(*) FILTER (WHERE event.%(sent)s AND EXISTS ("
+                "SELECT 1 FROM collection_event_link link WHERE link.key = event.tracking_key "
+                "AND link.channel = %(channel)s AND link.clicked_at IS NOT NULL)) AS %(clicked)s",
+                sent=SQL.identifier(f"sent_{channel}"),
+                channel=channel,
+                clicked=SQL.identifier(f"clicked_{channel}"),
+            )
+            for channel in TRACKED
+        )
+        self.env["collection.event.link"].flush_model()
         self.env.cr.execute(
             SQL(
                 """
@@ -360,13 +385,16 @@ class CollectionKpi(models.AbstractModel):
                                   AND payment.max_date BETWEEN event.date AND event.date + 7
                   GROUP BY event.id
                 )
-                SELECT %(column)s AS grp, %(counts)s
+                SELECT %(column)s AS grp, %(counts)s, %(clicks)s,
+                       COUNT(*) FILTER (WHERE event.sent_email AND event.opened_at IS NOT NULL)
+                           AS opened_email
                   FROM sent event
                   JOIN followed paid ON paid.id = event.id
               GROUP BY 1
                 """,
                 column=column,
                 counts=counts,
+                clicks=clicks,
                 date_from=date_from,
                 date_to=date_to,
                 scope=self._scope("collection.event", "event"),

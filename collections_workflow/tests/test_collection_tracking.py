@@ -127,3 +127,7 @@ class TestTracking(CollectionRunCase, HttpCase):
             (kpis["sent_email"], kpis["paid7_email"], kpis["sent_sms"], kpis["paid7_sms"]),
             (2, 1, 2, 1),
         )
+        self.assertEqual(
+            (kpis["open_ratio_email"], kpis["click_ratio_email"], kpis["click_ratio_sms"]),
+            (50.0, 0.0, 50.0),
+        )

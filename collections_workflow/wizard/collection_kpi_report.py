@@ -108,6 +108,9 @@ class CollectionKpiReportLine(models.TransientModel):
     paid7_ratio_sms = fields.Char(string="Paid within 7 Days of an SMS (%)")
     paid7_ratio_whatsapp = fields.Char(string="Paid within 7 Days of a WhatsApp Message (%)")
     paid7_ratio_letter = fields.Char(string="Paid within 7 Days of a Letter (%)")
+    open_ratio_email = fields.Char(string="Emails Opened (%)")
+    click_ratio_email = fields.Char(string="Emails Clicked (%)")
+    click_ratio_sms = fields.Char(string="SMS Clicked (%)")
 
     @api.model
     def _kpi_fields(self):
@@ -129,4 +132,7 @@ class CollectionKpiReportLine(models.TransientModel):
             "dispute_age",
             *(f"sent_{channel}" for channel in CHANNELS),
             *(f"paid7_ratio_{channel}" for channel in CHANNELS),
+            "open_ratio_email",
+            "click_ratio_email",
+            "click_ratio_sms",
         ]

@@ -12,6 +12,8 @@ METRICS = {
     "overdue_ratio": ("ar_end", False, True),
     "days_late": ("paid_amount", False, False),
     "paid7_ratio_email": ("sent_email", True, True),
+    "open_ratio_email": ("sent_email", True, True),
+    "click_ratio_email": ("sent_email", True, True),
     "promise_kept_ratio": ("promises_closed", True, True),
 }
 
@@ -32,6 +34,8 @@ class CollectionPilotResult(models.TransientModel):
             ("overdue_ratio", "Overdue (%)"),
             ("days_late", "Average Days Late"),
             ("paid7_ratio_email", "Paid within 7 Days of an Email (%)"),
+            ("open_ratio_email", "Emails Opened (%)"),
+            ("click_ratio_email", "Emails Clicked (%)"),
             ("promise_kept_ratio", "Promises Kept (%)"),
         ],
         required=True,
